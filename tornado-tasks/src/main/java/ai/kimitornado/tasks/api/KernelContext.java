@@ -1,0 +1,126 @@
+package ai.kimitornado.tasks.api;
+
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
+import ai.kimitornado.tasks.types.arrays.LongArray;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Explicit-grid kernels (TornadoVM style): pass {@code new KernelContext()} as a task argument and read the ids.
+ * On devices the JIT maps every field read and method call to the device's builtins
+ * ({@code get_global_id(0)} for {@code globalIdx}, ...); the parameter itself never reaches the device.
+ * On the JVM the java backend fills the fields per work-item through {@link #forWorkItem}.
+ */
+public class KernelContext {
+    public int globalIdx, globalIdy, globalIdz;
+    public int localIdx, localIdy, localIdz;
+    public int groupIdx, groupIdy, groupIdz;
+    /** Global sizes (total work-items) per dimension. */
+    public int globalGroupSizeX = 1, globalGroupSizeY = 1, globalGroupSizeZ = 1;
+    /** Work-group sizes per dimension. */
+    public int localGroupSizeX = 1, localGroupSizeY = 1, localGroupSizeZ = 1;
+
+    private final WorkGroupState group;
+    /** Number of local arrays this work-item has allocated so far: the ordinal of the next one. */
+    private int localArraysAllocated;
+
+    /** The task-argument placeholder; on the JVM alone it behaves as a single work-item group. */
+    public KernelContext() {
+        this.group = null;
+    }
+
+    private KernelContext(WorkGroupState group) {
+        this.group = group;
+    }
+
+    /**
+     * The java backend's hook: a context for one work-item. Arrays are {x, y, z}; {@code group} supplies the
+     * barrier and shared local arrays (null: a group of one work-item).
+     */
+    public static KernelContext forWorkItem(int[] globalId, int[] localId, int[] groupId, int[] globalSize,
+                                            int[] localSize, WorkGroupState group) {
+        KernelContext c = new KernelContext(group);
+        c.globalIdx = globalId[0]; c.globalIdy = globalId[1]; c.globalIdz = globalId[2];
+        c.localIdx = localId[0]; c.localIdy = localId[1]; c.localIdz = localId[2];
+        c.groupIdx = groupId[0]; c.groupIdy = groupId[1]; c.groupIdz = groupId[2];
+        c.globalGroupSizeX = globalSize[0]; c.globalGroupSizeY = globalSize[1]; c.globalGroupSizeZ = globalSize[2];
+        c.localGroupSizeX = localSize[0]; c.localGroupSizeY = localSize[1]; c.localGroupSizeZ = localSize[2];
+        return c;
+    }
+
+    /** Work-group barrier with local-memory fence. */
+    public void localBarrier() {
+        if (group != null) {
+            group.barrier();
+        }
+    }
+
+    /**
+     * Work-group barrier with global-memory fence: makes global writes of the group visible within the group.
+     * It is NOT a grid-wide synchronisation (no portable device offers one); split the task instead.
+     */
+    public void globalBarrier() {
+        if (group != null) {
+            group.barrier();
+        }
+    }
+
+    public float[] allocateFloatLocalArray(int length) {
+        return (float[]) local(float.class, length);
+    }
+
+    public int[] allocateIntLocalArray(int length) {
+        return (int[]) local(int.class, length);
+    }
+
+    public long[] allocateLongLocalArray(int length) {
+        return (long[]) local(long.class, length);
+    }
+
+    public double[] allocateDoubleLocalArray(int length) {
+        return (double[]) local(double.class, length);
+    }
+
+    public byte[] allocateByteLocalArray(int length) {
+        return (byte[]) local(byte.class, length);
+    }
+
+    /** fp16 local array, as raw 16-bit patterns (convert with {@code Float16}). */
+    public short[] allocateHalfFloatLocalArray(int length) {
+        return (short[]) local(short.class, length);
+    }
+
+    private Object local(Class<?> componentType, int length) {
+        int ordinal = localArraysAllocated++;
+        if (group != null) {
+            return group.localArray(ordinal, componentType, length);
+        }
+        return java.lang.reflect.Array.newInstance(componentType, length);
+    }
+
+    private static final VarHandle INTS = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONGS = ValueLayout.JAVA_LONG.varHandle();
+
+    /** Atomically adds {@code value} to {@code array[index]}; returns the previous value. */
+    public int atomicAdd(IntArray array, int index, int value) {
+        return (int) INTS.getAndAdd(array.segment(), (long) index * Integer.BYTES, value);
+    }
+
+    /** Atomically adds {@code value} to {@code array[index]}; returns the previous value. */
+    public long atomicAdd(LongArray array, int index, long value) {
+        return (long) LONGS.getAndAdd(array.segment(), (long) index * Long.BYTES, value);
+    }
+
+    /** Atomically adds {@code value} to {@code array[index]} (compare-and-swap loop); returns the previous value. */
+    public float atomicAdd(FloatArray array, int index, float value) {
+        long offset = (long) index * Float.BYTES;
+        while (true) {
+            int old = (int) INTS.getVolatile(array.segment(), offset);
+            int updated = Float.floatToRawIntBits(Float.intBitsToFloat(old) + value);
+            if (INTS.compareAndSet(array.segment(), offset, old, updated)) {
+                return Float.intBitsToFloat(old);
+            }
+        }
+    }
+}
