@@ -1,0 +1,96 @@
+package ai.kimitornado.weights.tokenizer;
+
+import java.util.Arrays;
+
+/**
+ * Open-addressing hash map from byte sequences (token bytes) to ranks, looked up by a range of a caller's
+ * array so the BPE inner loop never allocates. Keys live concatenated in one pool; a slot packs the
+ * key's 32-bit hash with its rank, so most mismatching probes are rejected without touching the pool.
+ */
+final class ByteSequenceRankMap {
+    private static final int EMPTY = -1;
+
+    private final byte[] pool;          // all keys back to back
+    private final int[] keyOffset;      // [rank + 1]: key of rank r is pool[keyOffset[r], keyOffset[r + 1])
+    private final long[] slots;         // [capacity]: (hash << 32) | rank, or EMPTY
+    private final int mask;
+
+    /**
+     * @param pool      token bytes of ranks 0..n-1 back to back
+     * @param keyOffset [n + 1] start of each rank's bytes in {@code pool}, then the end
+     * @throws DuplicateKeyException when two ranks have the same bytes
+     */
+    ByteSequenceRankMap(byte[] pool, int[] keyOffset) {
+        this.pool = pool;
+        this.keyOffset = keyOffset;
+        int n = keyOffset.length - 1;
+        int capacity = Integer.highestOneBit(Math.max(4, n * 3)) << 1; // load factor <= 1/3: short probe chains
+        this.slots = new long[capacity];
+        this.mask = capacity - 1;
+        Arrays.fill(slots, EMPTY);
+        for (int rank = 0; rank < n; rank++) {
+            int start = keyOffset[rank];
+            int len = keyOffset[rank + 1] - start;
+            int h = hash(pool, start, len);
+            int i = h & mask;
+            while (slots[i] != EMPTY) {
+                int other = (int) slots[i];
+                if ((int) (slots[i] >>> 32) == h && sameKey(other, pool, start, len)) {
+                    throw new DuplicateKeyException(other, rank);
+                }
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((long) h << 32) | rank;
+        }
+    }
+
+    /** Rank of {@code bytes[off, off + len)}, or -1 when it is not a key. */
+    int get(byte[] bytes, int off, int len) {
+        int h = hash(bytes, off, len);
+        int i = h & mask;
+        long slot;
+        while ((slot = slots[i]) != EMPTY) {
+            if ((int) (slot >>> 32) == h && sameKey((int) slot, bytes, off, len)) {
+                return (int) slot;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    int size() {
+        return keyOffset.length - 1;
+    }
+
+    private boolean sameKey(int rank, byte[] bytes, int off, int len) {
+        int start = keyOffset[rank];
+        return keyOffset[rank + 1] - start == len
+                && Arrays.equals(pool, start, start + len, bytes, off, off + len);
+    }
+
+    /** FNV-1a over the bytes, then a murmur3 finalizer so the low bits used for the slot index are well mixed. */
+    static int hash(byte[] bytes, int off, int len) {
+        int h = 0x811C9DC5 ^ len;
+        for (int i = off, end = off + len; i < end; i++) {
+            h = (h ^ (bytes[i] & 0xFF)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    /** Two ranks have the same bytes. */
+    static final class DuplicateKeyException extends RuntimeException {
+        final int firstRank;
+        final int secondRank;
+
+        DuplicateKeyException(int firstRank, int secondRank) {
+            super("ranks " + firstRank + " and " + secondRank + " have the same bytes", null, false, false);
+            this.firstRank = firstRank;
+            this.secondRank = secondRank;
+        }
+    }
+}
