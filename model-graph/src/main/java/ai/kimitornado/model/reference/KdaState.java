@@ -28,6 +28,19 @@ public final class KdaState {
         java.util.Arrays.fill(recurrent, 0.0);
     }
 
+    /** Copies of the conv histories [W-1][C] (oldest first) of q, k and v, in that order. */
+    public float[][][] convHistories() {
+        float[][][] out = new float[3][][];
+        float[][][] src = {qHistory, kHistory, vHistory};
+        for (int i = 0; i < 3; i++) {
+            out[i] = new float[src[i].length][];
+            for (int r = 0; r < src[i].length; r++) {
+                out[i][r] = src[i][r].clone();
+            }
+        }
+        return out;
+    }
+
     /** A copy of the recurrent state, [H * dk * dv] as (h*dk + i)*dv + j, in float. */
     public float[] recurrentStateAsFloat() {
         float[] out = new float[recurrent.length];

@@ -8,14 +8,16 @@ import java.util.List;
 
 /**
  * The plain-Java reference forward of Kimi Linear (the oracle). Weights are widened to float at load time
- * (bf16 → float is exact); all dot products accumulate in double; KDA state is double.
+ * ({@link #load}) or read in place from the memory-mapped checkpoint ({@link #open}); bf16 → float is exact, so
+ * both give identical results. All dot products accumulate in double; the KDA state is double.
  * <pre>
  *   h = E[id];  for each layer: h = DecoderLayer(h);  logits = lm_head · RMSNorm(h; model.norm)
  * </pre>
  * Thread-safety: the model is immutable; a {@link ReferenceSession} is single-threaded.
  */
-public final class ReferenceModel {
+public final class ReferenceModel implements AutoCloseable {
     private final KimiLinearConfig config;
+    private SafeTensors mapped;              // the open checkpoint when matrices are views, else null
     private final Matrix embedding;          // [V, D]
     private final List<DecoderLayer> layers;
     private final float[] finalNorm;         // [D]
@@ -30,7 +32,10 @@ public final class ReferenceModel {
         this.lmHead = lmHead;
     }
 
-    /** Loads {@code dir/config.json} and the checkpoint in {@code dir} (single file or sharded). */
+    /**
+     * Loads {@code dir/config.json} and the checkpoint in {@code dir} (single file or sharded), widening every
+     * weight to a float copy (4 bytes per parameter: for tiny and small models).
+     */
     public static ReferenceModel load(Path dir) {
         KimiLinearConfig config = KimiLinearConfig.load(dir.resolve("config.json"));
         try (SafeTensors tensors = SafeTensors.open(dir)) {
@@ -38,8 +43,38 @@ public final class ReferenceModel {
         }
     }
 
-    /** Reads (and widens) every weight; {@code tensors} may be closed afterwards. */
+    /**
+     * Opens {@code dir} keeping the weight matrices as zero-copy views of the memory-mapped files (for the 48B
+     * checkpoint). The files stay open until {@link #close()}.
+     */
+    public static ReferenceModel open(Path dir) {
+        KimiLinearConfig config = KimiLinearConfig.load(dir.resolve("config.json"));
+        SafeTensors tensors = SafeTensors.open(dir);
+        try {
+            ReferenceModel model = build(config, new WeightLoader(tensors, false));
+            model.mapped = tensors;
+            return model;
+        } catch (RuntimeException e) {
+            tensors.close();
+            throw e;
+        }
+    }
+
+    /** Reads and widens every weight; {@code tensors} may be closed afterwards. */
     public static ReferenceModel fromCheckpoint(KimiLinearConfig config, SafeTensors tensors) {
+        return build(config, new WeightLoader(tensors, true));
+    }
+
+    /** Closes the mapped checkpoint of a model made by {@link #open}; a no-op for widened models. */
+    @Override
+    public void close() {
+        if (mapped != null) {
+            mapped.close();
+            mapped = null;
+        }
+    }
+
+    private static ReferenceModel build(KimiLinearConfig config, WeightLoader w) {
         if (config.qLoraRank() != null) {
             throw new IllegalArgumentException("ReferenceModel: q_lora_rank " + config.qLoraRank()
                     + " is not supported; Kimi Linear uses a plain q_proj (q_lora_rank null)");
@@ -47,7 +82,6 @@ public final class ReferenceModel {
         if (!config.mlaUseNope()) {
             throw new IllegalArgumentException("ReferenceModel: mla_use_nope false (RoPE MLA) is not supported");
         }
-        WeightLoader w = new WeightLoader(tensors);
         int hidden = config.hiddenSize();
         int vocab = config.vocabSize();
         Matrix embedding = w.matrix("model.embed_tokens.weight", vocab, hidden);
@@ -188,7 +222,7 @@ public final class ReferenceModel {
                     + config.vocabSize() + ")");
         }
         float[] row = new float[config.hiddenSize()];
-        System.arraycopy(embedding.data(), id * config.hiddenSize(), row, 0, row.length);
+        embedding.row(id, row);
         return row;
     }
 

@@ -4,12 +4,17 @@ import ai.kimitornado.weights.safetensors.SafeTensors;
 import ai.kimitornado.weights.safetensors.TensorView;
 import java.util.Arrays;
 
-/** Reads checkpoint tensors by name, checks their shapes, and widens them to float. */
+/**
+ * Reads checkpoint tensors by name and checks their shapes. Matrices are widened to float copies or kept as
+ * zero-copy views of the mapped file; vectors (norms, biases, conv taps, gate parameters) are always copied.
+ */
 final class WeightLoader {
     private final SafeTensors tensors;
+    private final boolean widen;
 
-    WeightLoader(SafeTensors tensors) {
+    WeightLoader(SafeTensors tensors, boolean widen) {
         this.tensors = tensors;
+        this.widen = widen;
     }
 
     boolean contains(String name) {
@@ -23,7 +28,7 @@ final class WeightLoader {
         if (shape.length != 2 || shape[0] != rows || shape[1] != cols) {
             throw mismatch(view, "[" + rows + ", " + cols + "]");
         }
-        return new Matrix(name, rows, cols, view.toFloatArray());
+        return widen ? Matrix.of(name, rows, cols, view.toFloatArray()) : Matrix.view(view, rows, cols);
     }
 
     /**

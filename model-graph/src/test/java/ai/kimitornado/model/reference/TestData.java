@@ -43,7 +43,7 @@ final class TestData {
     }
 
     Matrix matrix(String name, int rows, int cols) {
-        return new Matrix(name, rows, cols, gaussian(rows * cols, 1.0 / Math.sqrt(cols)));
+        return Matrix.of(name, rows, cols, gaussian(rows * cols, 1.0 / Math.sqrt(cols)));
     }
 
     double uniform(double lo, double hi) {

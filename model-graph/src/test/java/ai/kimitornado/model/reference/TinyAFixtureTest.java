@@ -88,6 +88,18 @@ class TinyAFixtureTest {
         }
     }
 
+    @Test
+    void mappedViewsComputeExactlyWhatWidenedCopiesCompute() {
+        int[] ids = ids("prompt.4.ids");
+        float[][] widened = model.forward(ids);
+        try (ReferenceModel mapped = ReferenceModel.open(Fixtures.dir("tiny-a"))) {
+            float[][] viewed = mapped.forward(ids);
+            for (int t = 0; t < ids.length; t++) {
+                assertArrayEquals(widened[t], viewed[t], 0f, "position " + t);
+            }
+        }
+    }
+
     /** Rows 0..3: embedding and after layers 0..2; row 4: after layer 3 and the final norm (transformers). */
     @Test
     void hiddenStatesOfPrompt1PerLayer() {
