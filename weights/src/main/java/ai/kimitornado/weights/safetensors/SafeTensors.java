@@ -185,7 +185,7 @@ public final class SafeTensors implements AutoCloseable {
                 }
                 String shard = v.asText();
                 Path resolved = dir.resolve(shard).normalize();
-                if (!dir.equals(resolved.getParent())) {
+                if (shard.contains("/") || shard.contains("\\") || !dir.equals(resolved.getParent())) {
                     throw new SafeTensorsException(index + ": weight_map['" + e.getKey() + "'] = '" + shard
                             + "' is not a plain file name in the index's directory");
                 }
