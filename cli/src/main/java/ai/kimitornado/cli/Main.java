@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     /** Subcommands, in the order `--help` lists them. */
-    static final Class<?>[] SUBCOMMANDS = {};
+    static final Class<?>[] SUBCOMMANDS = {
+        GenerateCommand.class, ForwardCommand.class, TokenizeCommand.class, MakeTinyCommand.class,
+    };
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,167 @@
+package ai.kimitornado.cli;
+
+import ai.kimitornado.model.sampling.Sampler;
+import ai.kimitornado.model.sampling.SamplingOptions;
+import ai.kimitornado.weights.config.KimiLinearConfig;
+import ai.kimitornado.weights.tokenizer.ChatMessage;
+import ai.kimitornado.weights.tokenizer.KimiTokenizer;
+import ai.kimitornado.weights.tokenizer.StreamingDecoder;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code generate --model DIR (--prompt TEXT | --prompt-ids 5,17,42) --max-tokens N --temperature 0 [--top-p P]
+ * [--seed S] [--print-ids] --device reference}. Streams text as it is produced; greedy at temperature 0.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text. Without --model it runs the built-in demo model (random weights).")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (default: the built-in demo model).")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "DIR",
+            description = "Directory with tiktoken.model and tokenizer_config.json (default: the model directory).")
+    Path tokenizerDir;
+
+    static final class Prompt {
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer files).") String text;
+        @Option(names = "--prompt-ids", paramLabel = "IDS", description = "Prompt as comma-separated token ids.") String ids;
+    }
+
+    @ArgGroup(exclusive = true)
+    Prompt prompt;
+
+    @Option(names = "--raw", description = "Encode --prompt as is; by default it is rendered with the chat template as a user turn.")
+    boolean raw;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "System prompt for chat mode (default: the template's).")
+    String system;
+
+    @Option(names = "--max-tokens", defaultValue = "32", paramLabel = "N", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", paramLabel = "T", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P", description = "Nucleus size in (0,1] (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--ignore-eos", description = "Do not stop at end-of-sequence tokens.")
+    boolean ignoreEos;
+
+    @Option(names = "--print-ids", description = "Print prompt + generated ids as a JSON array on the last line of stdout.")
+    boolean printIds;
+
+    @Option(names = "--device", defaultValue = Engines.REFERENCE, paramLabel = "ID", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache directory (default: ~/.cache/kimi-tornado).")
+    Path cacheDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
+        SamplingOptions sampling = new SamplingOptions(temperature, topP, seed);
+        Path modelDir = model;
+        if (modelDir == null) {
+            System.err.println(DemoModel.banner());
+            modelDir = DemoModel.ensure(CacheDir.resolve(cacheDir));
+        }
+        KimiLinearConfig config = KimiLinearConfig.load(modelDir.resolve("config.json"));
+        KimiTokenizer tokenizer = loadTokenizer(modelDir);
+
+        int[] promptIds = promptIds(tokenizer, model == null);
+        IdList.checkVocab(promptIds, config.vocabSize(), "prompt");
+        Set<Integer> stops = stopIds(config, tokenizer);
+
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Engine engine = Engines.open(device, modelDir)) {
+            System.err.println("generate: " + promptIds.length + " prompt tokens, up to " + maxTokens + " new, "
+                    + (sampling.isGreedy() ? "greedy" : "temperature " + temperature + " top-p " + topP + " seed " + seed)
+                    + ", on " + engine.describe());
+            Sampler sampler = Sampler.create(sampling);
+            StreamingDecoder text = tokenizer != null ? tokenizer.streamingDecoder() : null;
+            List<Integer> all = new ArrayList<>();
+            for (int id : promptIds) all.add(id);
+            long t0 = System.nanoTime();
+            float[] logits = maxTokens > 0 ? engine.prefill(promptIds) : null;
+            long tPrefill = System.nanoTime();
+            int generated = 0;
+            while (generated < maxTokens) {
+                int next = sampler.sample(logits);
+                all.add(next);
+                generated++;
+                boolean stop = !ignoreEos && stops.contains(next);
+                if (text != null && !(stop && tokenizer.isSpecial(next))) {
+                    out.print(text.feed(next));
+                } else if (text == null) {
+                    out.print((generated > 1 ? " " : "") + next);
+                }
+                if (stop || generated == maxTokens) break;
+                logits = engine.decode(next);
+            }
+            if (text != null) out.print(text.flush());
+            out.println();
+            long tEnd = System.nanoTime();
+            if (generated > 0) {
+                System.err.printf("generate: prefill %.1f ms (%d tokens), %d tokens in %.1f ms (%.2f tok/s decode)%n",
+                        (tPrefill - t0) / 1e6, promptIds.length, generated, (tEnd - tPrefill) / 1e6,
+                        generated > 1 ? (generated - 1) / ((tEnd - tPrefill) / 1e9) : 0.0);
+            }
+            if (printIds) out.println(IdList.json(all.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        return 0;
+    }
+
+    private KimiTokenizer loadTokenizer(Path modelDir) throws Exception {
+        Path dir = tokenizerDir != null ? tokenizerDir : modelDir;
+        boolean present = Files.isRegularFile(dir.resolve(KimiTokenizer.VOCAB_FILE))
+                && Files.isRegularFile(dir.resolve(KimiTokenizer.CONFIG_FILE));
+        if (!present) {
+            if (tokenizerDir != null) {
+                throw new IllegalArgumentException("--tokenizer " + dir + " lacks " + KimiTokenizer.VOCAB_FILE + " or " + KimiTokenizer.CONFIG_FILE);
+            }
+            return null; // ids in, ids out
+        }
+        return KimiTokenizer.load(dir);
+    }
+
+    private int[] promptIds(KimiTokenizer tokenizer, boolean demo) {
+        if (prompt != null && prompt.ids != null) return IdList.parse(prompt.ids, "--prompt-ids");
+        String text = prompt != null && prompt.text != null ? prompt.text
+                : demo ? "Write a haiku about GPUs." : null;
+        if (text == null) throw new IllegalArgumentException("give --prompt TEXT or --prompt-ids IDS");
+        if (tokenizer == null) {
+            throw new IllegalArgumentException("--prompt needs tokenizer files (tiktoken.model, tokenizer_config.json) in the model directory or --tokenizer DIR");
+        }
+        if (raw) return tokenizer.encode(text);
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) messages.add(ChatMessage.system(system));
+        messages.add(ChatMessage.user(text));
+        return tokenizer.encode(tokenizer.renderChat(messages, true));
+    }
+
+    /** {@code <|im_end|>}, {@code [EOS]} and the config's eos ids (KIMI_LINEAR.md §5.10: stop on both). */
+    private static Set<Integer> stopIds(KimiLinearConfig config, KimiTokenizer tokenizer) {
+        Set<Integer> stops = new LinkedHashSet<>(config.eosTokenIds());
+        if (tokenizer != null) {
+            tokenizer.specialTokenId("<|im_end|>").ifPresent(stops::add);
+            tokenizer.specialTokenId("[EOS]").ifPresent(stops::add);
+        }
+        return stops;
+    }
+}

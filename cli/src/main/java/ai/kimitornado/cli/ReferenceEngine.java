@@ -1,0 +1,69 @@
+package ai.kimitornado.cli;
+
+import ai.kimitornado.model.reference.ReferenceModel;
+import ai.kimitornado.model.reference.ReferenceSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** The plain-Java reference forward ({@code --device reference}): the oracle every device is checked against. */
+final class ReferenceEngine implements Engine {
+    /** Checkpoints below this size are widened to float once (fast); larger ones stay memory-mapped views. */
+    private static final long WIDEN_LIMIT_BYTES = 2L << 30;
+
+    private final ReferenceModel model;
+    private final boolean mapped;
+    private ReferenceSession session;
+
+    ReferenceEngine(Path modelDir) {
+        this.mapped = checkpointBytes(modelDir) > WIDEN_LIMIT_BYTES;
+        this.model = mapped ? ReferenceModel.open(modelDir) : ReferenceModel.load(modelDir);
+    }
+
+    @Override
+    public String describe() {
+        return "device reference (plain-Java reference forward, float64 accumulation"
+                + (mapped ? ", weights memory-mapped)" : ", weights widened to float)");
+    }
+
+    @Override
+    public int vocabSize() {
+        return model.config().vocabSize();
+    }
+
+    @Override
+    public float[][] forwardAll(int[] ids) {
+        return model.forward(ids);
+    }
+
+    @Override
+    public float[] prefill(int[] ids) {
+        session = model.newSession();
+        return session.prefill(ids);
+    }
+
+    @Override
+    public float[] decode(int id) {
+        if (session == null) throw new IllegalStateException("decode before prefill");
+        return session.decode(id);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private static long checkpointBytes(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            long total = 0;
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).toList()) {
+                total += Files.size(p);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoint directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
