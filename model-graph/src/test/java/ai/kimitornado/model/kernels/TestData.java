@@ -35,7 +35,7 @@ final class TestData {
         for (int i = 0; i < data.length; i++) {
             data[i] = w.getFloat(offset + i);
         }
-        return new Matrix(name, rows, cols, data);
+        return Matrix.of(name, rows, cols, data);
     }
 
     static FloatArray poisoned(int n) {

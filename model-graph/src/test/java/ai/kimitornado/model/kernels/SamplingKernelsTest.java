@@ -1,0 +1,75 @@
+package ai.kimitornado.model.kernels;
+
+import static ai.kimitornado.model.kernels.TestData.dims;
+import static ai.kimitornado.model.kernels.TestData.meta;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Device sampling: argmax, and temperature + top-p checked against the nucleus and the CDF computed in double. */
+class SamplingKernelsTest {
+
+    @ParameterizedTest(name = "vocab {0}")
+    @CsvSource({"512", "163840"})
+    void argmaxPicksTheLargestLogitOfTheLastValidRow(int vocab) {
+        TestData data = new TestData("argmax " + vocab);
+        int capacity = 3;
+        int count = 2;
+        float[] logits = data.uniform(capacity * vocab, 10f);
+        int expected = data.random.nextInt(vocab);
+        logits[(count - 1) * vocab + expected] = 11f;
+        logits[(count - 1) * vocab + (expected + 1) % vocab] = 11f; // a tie: the lower id wins
+        logits[2 * vocab + 5] = 50f; // beyond count: ignored
+        IntArray out = IntArray.fromArray(-7);
+        LocalGrid.launch(SampleArgmax.class, "apply", dims(256), dims(256), new KernelContext(),
+                FloatArray.fromArray(logits), out, meta(0, count), vocab);
+        assertEquals(Math.min(expected, (expected + 1) % vocab), out.get(0));
+    }
+
+    @ParameterizedTest(name = "vocab {0} temperature {1} top-p {2}")
+    @CsvSource({"1000, 0.7, 0.9", "512, 1.0, 0.5", "5000, 1.3, 0.95", "1000, 1.0, 0.000001"})
+    void topPSamplesInsideTheNucleusAtTheSeededQuantile(int vocab, float temperature, float topP) {
+        TestData data = new TestData("top-p " + vocab);
+        for (int trial = 0; trial < 4; trial++) {
+            float[] logits = data.uniform(vocab, 6f);
+            int seed = data.random.nextInt();
+            int position = data.random.nextInt(1000);
+            IntArray meta = meta(position, 1);
+            meta.set(KernelLimits.META_SEED, seed);
+            IntArray out = IntArray.fromArray(-7);
+            LocalGrid.launch(SampleTopP.class, "apply", dims(128), dims(128), new KernelContext(),
+                    FloatArray.fromArray(logits), out, meta, vocab, 1f / temperature, topP);
+            int id = out.get(0);
+            // nucleus in double: most likely first until the mass reaches topP
+            double max = IntStream.range(0, vocab).mapToDouble(v -> logits[v]).max().orElseThrow();
+            double[] p = IntStream.range(0, vocab).mapToDouble(v -> Math.exp((logits[v] - max) / temperature)).toArray();
+            double z = Arrays.stream(p).sum();
+            Integer[] order = IntStream.range(0, vocab).boxed().sorted(Comparator.comparingDouble(v -> -p[v]))
+                    .toArray(Integer[]::new);
+            boolean[] kept = new boolean[vocab];
+            double mass = 0;
+            for (Integer v : order) {
+                kept[v] = true;
+                mass += p[v];
+                if (mass >= topP * z) {
+                    break;
+                }
+            }
+            assertTrue(id >= 0 && kept[id], "sampled id " + id + " is outside the nucleus (trial " + trial + ")");
+            double keptMass = IntStream.range(0, vocab).filter(v -> kept[v]).mapToDouble(v -> p[v]).sum();
+            double goal = SampleTopP.uniform(seed, position) * keptMass;
+            double before = IntStream.range(0, id).filter(v -> kept[v]).mapToDouble(v -> p[v]).sum();
+            double tol = 1e-4 * keptMass;
+            assertTrue(goal >= before - tol && goal <= before + p[id] + tol,
+                    "id " + id + " covers CDF [" + before + ", " + (before + p[id]) + ") but the seeded quantile is " + goal);
+        }
+    }
+}
