@@ -14,6 +14,17 @@ interface Engine extends AutoCloseable {
     /** Logits at every position of one full forward over {@code ids} (fresh state). [T][vocab] */
     float[][] forwardAll(int[] ids);
 
+    /** Short backend name for tables ("plain Java", "opencl", "cuda", ...). */
+    default String backend() {
+        return describe();
+    }
+
+    /**
+     * Hidden state after the embedding and after every layer (before the final norm), every position, of one
+     * full forward (fresh state). [layers + 1][T][hidden]
+     */
+    float[][][] hiddenStates(int[] ids);
+
     /** Starts a new sequence: consumes the prompt, returns the logits of its last position. [vocab] */
     float[] prefill(int[] ids);
 

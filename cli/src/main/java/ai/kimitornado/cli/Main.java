@@ -13,7 +13,7 @@ public final class Main implements Runnable {
 
     /** Subcommands, in the order `--help` lists them. */
     static final Class<?>[] SUBCOMMANDS = {
-        GenerateCommand.class, ForwardCommand.class, TokenizeCommand.class, MakeTinyCommand.class,
+        GenerateCommand.class, ForwardCommand.class, TokenizeCommand.class, MakeTinyCommand.class, VerifyCommand.class,
     };
 
     @CommandLine.Spec

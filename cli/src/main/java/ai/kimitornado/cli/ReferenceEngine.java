@@ -39,6 +39,16 @@ final class ReferenceEngine implements Engine {
     }
 
     @Override
+    public String backend() {
+        return "plain Java";
+    }
+
+    @Override
+    public float[][][] hiddenStates(int[] ids) {
+        return model.forwardWithHiddenStates(ids).hiddenStates();
+    }
+
+    @Override
     public float[] prefill(int[] ids) {
         session = model.newSession();
         return session.prefill(ids);
