@@ -24,6 +24,8 @@ public record KimiLinearConfig(
 
     /** Classpath resource holding the real Kimi-Linear-48B-A3B-Instruct config.json. */
     public static final String REAL_48B_RESOURCE = "/ai/kimitornado/weights/config/kimi-linear-48b-a3b-instruct.config.json";
+    /** Classpath resource: the tiny-a fixture's architecture with the real vocabulary and special-token ids. */
+    public static final String TINY_DEMO_RESOURCE = "/ai/kimitornado/weights/config/kimi-linear-tiny-demo.config.json";
 
     /** Validates (ConfigException on any inconsistency); written out in full so validation sees assigned fields. */
     public KimiLinearConfig(
@@ -123,13 +125,26 @@ public record KimiLinearConfig(
 
     /** The real 48B-A3B config, bundled so the full-size layout is available without a checkpoint. */
     public static KimiLinearConfig real48B() {
-        try (InputStream in = KimiLinearConfig.class.getResourceAsStream(REAL_48B_RESOURCE)) {
+        return resource(REAL_48B_RESOURCE);
+    }
+
+    /**
+     * A tiny model for demos and {@code make-tiny}: hidden 64, 4 layers (KDA, KDA, KDA, MLA), 8 experts, like the
+     * tiny-a fixture, but with the real 163,840-token vocabulary and special-token ids so the real tokenizer and
+     * chat template work with it (the embedding and lm_head dominate its ~42 MB of bf16 weights).
+     */
+    public static KimiLinearConfig tinyDemo() {
+        return resource(TINY_DEMO_RESOURCE);
+    }
+
+    private static KimiLinearConfig resource(String name) {
+        try (InputStream in = KimiLinearConfig.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new ConfigException("classpath resource " + REAL_48B_RESOURCE + " is missing from the weights jar");
+                throw new ConfigException("classpath resource " + name + " is missing from the weights jar");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + REAL_48B_RESOURCE);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + name);
         } catch (IOException e) {
-            throw new ConfigException("classpath:" + REAL_48B_RESOURCE + ": cannot read: " + e, e);
+            throw new ConfigException("classpath:" + name + ": cannot read: " + e, e);
         }
     }
 

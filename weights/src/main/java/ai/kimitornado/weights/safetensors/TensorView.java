@@ -21,7 +21,18 @@ public record TensorView(String name, DType dtype, long[] shape, MemorySegment d
 
     public TensorView {
         shape = shape.clone(); // records expose the array; keep ours private to this instance
-        long expectedBytes = Math.multiplyExact(numel(shape), (long) dtype.byteSize());
+        long expectedBytes;
+        try {
+            for (long d : shape) {
+                if (d < 0) {
+                    throw new ArithmeticException("negative dimension");
+                }
+            }
+            expectedBytes = Math.multiplyExact(numel(shape), (long) dtype.byteSize());
+        } catch (ArithmeticException e) {
+            throw new SafeTensorsException(file + ": tensor '" + name + "': invalid shape " + Arrays.toString(shape)
+                    + " (" + e.getMessage() + ")");
+        }
         if (data.byteSize() != expectedBytes) {
             throw new SafeTensorsException(file + ": tensor '" + name + "': " + dtype + " " + Arrays.toString(shape)
                     + " needs " + expectedBytes + " bytes but the data slice has " + data.byteSize());

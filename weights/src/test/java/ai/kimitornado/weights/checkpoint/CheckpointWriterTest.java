@@ -91,6 +91,46 @@ class CheckpointWriterTest {
         assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(tmp.resolve("c/model.safetensors"))));
     }
 
+    /** Layout branches the real model does not use: q LoRA, tied embeddings, no shared expert, MoE every 2nd layer, 2-D conv. */
+    @Test
+    void variantLayoutsRoundTrip() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("variantLayoutsRoundTrip seed=" + seed);
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.json.JsonMapper().readTree(tiny().toPublishedJson());
+        o.put("q_lora_rank", 24).put("tie_word_embeddings", true).put("num_shared_experts", 0)
+                .put("moe_layer_freq", 2).put("first_k_dense_replace", 1);
+        o.putArray("eos_token_id").add(2).add(3);
+        KimiLinearConfig c = KimiLinearConfig.parse(o.toString(), "variant");
+        assertEquals(java.util.List.of(2, 3), c.eosTokenIds());
+        assertFalse(c.isMoe(1));
+        assertTrue(c.isMoe(2));
+        Map<String, TensorSpec> layout = KimiTensorLayout.expected(c);
+        assertTrue(layout.containsKey("model.layers.3.self_attn.q_a_proj.weight"));
+        assertFalse(layout.containsKey("model.layers.3.self_attn.q_proj.weight"));
+        assertFalse(layout.containsKey("lm_head.weight"));
+        assertTrue(layout.containsKey("model.layers.1.mlp.gate_proj.weight"));
+        assertFalse(layout.keySet().stream().anyMatch(n -> n.contains("shared_experts")));
+        CheckpointWriter.writeRandom(c, tmp, seed);
+        assertEquals(c, KimiLinearConfig.load(tmp.resolve("config.json")));
+        try (SafeTensors st = SafeTensors.open(tmp)) {
+            KimiCheckpoint.validate(c, st);
+            // the same data with 2-D conv taps is accepted too
+            Map<String, Object> reshaped = new java.util.LinkedHashMap<>();
+            for (String n : st.names()) {
+                TensorView v = st.tensor(n);
+                long[] shape = n.endsWith("_conv1d.weight") ? new long[] {v.dim(0), v.dim(2)} : v.shape();
+                reshaped.put(n, TensorData.of(n, v.dtype(), shape, v.data()));
+            }
+            Path two = tmp.resolve("conv2d.safetensors");
+            ai.kimitornado.weights.safetensors.SafeTensorsWriter.write(two, reshaped, Map.of());
+            try (SafeTensors st2 = SafeTensors.open(two)) {
+                KimiCheckpoint.validate(c, st2);
+                assertEquals(2, KimiCheckpoint.tensor(st2, "model.layers.0.self_attn.q_conv1d.weight").rank());
+            }
+        }
+    }
+
     @Test
     void realConfigLayoutMatchesPublishedCounts() {
         Map<String, TensorSpec> layout = KimiTensorLayout.expected(KimiLinearConfig.real48B());

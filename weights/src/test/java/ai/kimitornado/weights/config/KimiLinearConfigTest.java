@@ -55,6 +55,17 @@ class KimiLinearConfigTest {
     }
 
     @Test
+    void tinyDemoHasTheRealVocabulary() {
+        KimiLinearConfig c = KimiLinearConfig.tinyDemo();
+        KimiLinearConfig fixture = KimiLinearConfig.load(Fixtures.tinyA().resolve("config.json"));
+        assertEquals(163840, c.vocabSize());
+        assertEquals(163584, c.bosTokenId());
+        assertEquals(List.of(163586), c.eosTokenIds());
+        assertEquals(fixture.layerKinds(), c.layerKinds());
+        assertEquals(fixture.hiddenSize(), c.hiddenSize());
+    }
+
+    @Test
     void publishedJsonRoundTrips() {
         KimiLinearConfig c = KimiLinearConfig.real48B();
         assertEquals(c, KimiLinearConfig.parse(c.toPublishedJson(), "round trip"));
