@@ -5,7 +5,6 @@ import ai.kimitornado.weights.config.KimiLinearConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The embedded default model: a small Kimi Linear (4 layers, hidden 128, the real 163,840-token
+ * The embedded default model: a small Kimi Linear ({@link KimiLinearConfig#tinyDemo()}: the real 163,840-token
  * vocabulary) with seeded RANDOM weights and the real Kimi tokenizer. It exists so that the quick
  * start runs end to end without a 98 GB download; its text is gibberish by design, and every command
  * using it says so.
@@ -26,12 +25,14 @@ final class DemoModel {
     private DemoModel() {}
 
     static String banner() {
-        return "note: no --model given; using the built-in demo model (4 layers, hidden 128, RANDOM weights, "
-                + "real Kimi tokenizer). Its output is meaningless by design; pass --model DIR for a real checkpoint.";
+        KimiLinearConfig c = config();
+        return "note: no --model given; using the built-in demo model (" + c.numHiddenLayers() + " layers, hidden "
+                + c.hiddenSize() + ", RANDOM weights, real Kimi tokenizer). Its output is meaningless by design; "
+                + "pass --model DIR for a real checkpoint.";
     }
 
     static KimiLinearConfig config() {
-        return KimiLinearConfig.parse(resourceText("demo-config.json"), "built-in demo-config.json");
+        return KimiLinearConfig.tinyDemo();
     }
 
     /** Directory of the demo checkpoint, written once under the cache directory (atomically). */
@@ -90,14 +91,6 @@ final class DemoModel {
         InputStream in = DemoModel.class.getResourceAsStream(RESOURCES + name);
         if (in == null) throw new IOException("resource " + RESOURCES + name + " is missing from the jar");
         return in;
-    }
-
-    private static String resourceText(String name) {
-        try (InputStream in = resource(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void deleteTree(Path p) throws IOException {
