@@ -1,0 +1,93 @@
+package ai.kimitornado.tasks.jit.ir;
+
+import ai.kimitornado.tasks.jit.ir.Ops.BinOp;
+import ai.kimitornado.tasks.jit.ir.Ops.Builtin;
+import ai.kimitornado.tasks.jit.ir.Ops.CmpOp;
+import ai.kimitornado.tasks.jit.ir.Ops.ConvOp;
+import ai.kimitornado.tasks.jit.ir.Ops.Fence;
+import ai.kimitornado.tasks.jit.ir.Ops.MathOp;
+import ai.kimitornado.tasks.jit.ir.Ops.UnOp;
+import java.util.List;
+
+/** Non-terminating instructions of a {@link Block}. {@link #dst()} is null for instructions without a result. */
+public sealed interface Instr {
+    Reg dst();
+
+    /** Inputs, in order. */
+    List<Operand> uses();
+
+    /** True if removing the instruction changes behaviour even when its result is unused. */
+    default boolean hasSideEffects() {
+        return false;
+    }
+
+    /** dst = src (same type). */
+    record Move(Reg dst, Operand src) implements Instr {
+        public List<Operand> uses() { return List.of(src); }
+    }
+
+    /** dst = op a. */
+    record Unary(Reg dst, UnOp op, Operand a) implements Instr {
+        public List<Operand> uses() { return List.of(a); }
+    }
+
+    /** dst = a op b. */
+    record Binary(Reg dst, BinOp op, Operand a, Operand b) implements Instr {
+        public List<Operand> uses() { return List.of(a, b); }
+    }
+
+    /** dst:PRED = a op b (a, b of one type). */
+    record Compare(Reg dst, CmpOp op, Operand a, Operand b) implements Instr {
+        public List<Operand> uses() { return List.of(a, b); }
+    }
+
+    /** dst = cond ? a : b (cond PRED). */
+    record Select(Reg dst, Operand cond, Operand a, Operand b) implements Instr {
+        public List<Operand> uses() { return List.of(cond, a, b); }
+    }
+
+    /** dst = convert(src). */
+    record Convert(Reg dst, ConvOp op, Operand src) implements Instr {
+        public List<Operand> uses() { return List.of(src); }
+    }
+
+    /** dst = op(args) on dst's type. */
+    record MathCall(Reg dst, MathOp op, List<Operand> args) implements Instr {
+        public List<Operand> uses() { return args; }
+    }
+
+    /** dst = array[index] (index I32). BYTE/SHORT/HALF/BFLOAT16 elements are sign-extended into I32. */
+    record Load(Reg dst, ArrayRef array, Operand index) implements Instr {
+        public List<Operand> uses() { return List.of(index); }
+    }
+
+    /** array[index] = value (narrowed to the element type for BYTE/SHORT/HALF/BFLOAT16). */
+    record Store(ArrayRef array, Operand index, Operand value) implements Instr {
+        public Reg dst() { return null; }
+        public List<Operand> uses() { return List.of(index, value); }
+        public boolean hasSideEffects() { return true; }
+    }
+
+    /** dst = old array[index]; array[index] += value, atomically (INT, LONG, FLOAT global arrays). */
+    record AtomicAdd(Reg dst, ArrayRef array, Operand index, Operand value) implements Instr {
+        public List<Operand> uses() { return List.of(index, value); }
+        public boolean hasSideEffects() { return true; }
+    }
+
+    /** dst:I32 = number of elements of a GLOBAL array (a hidden ARRAY_SIZE kernel argument). */
+    record ArrayLength(Reg dst, ArrayRef array) implements Instr {
+        public List<Operand> uses() { return List.of(); }
+    }
+
+    /** dst:I32 = work-item builtin of dimension dim (0..2). */
+    record WorkItem(Reg dst, Builtin builtin, int dim) implements Instr {
+        public List<Operand> uses() { return List.of(); }
+    }
+
+    /** Work-group barrier. */
+    record Barrier(Fence fence) implements Instr {
+        public Reg dst() { return null; }
+        public List<Operand> uses() { return List.of(); }
+        public boolean hasSideEffects() { return true; }
+    }
+}
