@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * One memory-mapped, fully validated safetensors file. Layout: u64 little-endian header length N, N bytes of
- * UTF-8 JSON, then the data area; {@code data_offsets} are relative to the start of the data area.
+ * UTF-8 JSON, then the data area; {@code data_offsets} are relative to the start of the data area, and the tensors
+ * tile that area exactly (see {@link #checkTiling}).
  */
 final class SafeTensorsFile implements AutoCloseable {
     /** Same limit as the reference implementation: a header beyond this is corrupt, not big. */
@@ -97,7 +98,7 @@ final class SafeTensorsFile implements AutoCloseable {
             MemorySegment slice = dataArea.asSlice(entry.begin(), entry.end() - entry.begin());
             tensors.put(name, new TensorView(name, entry.dtype(), entry.shape(), slice, file));
         }
-        checkNoOverlap(file, ranges, order);
+        checkTiling(file, ranges, order, dataSize);
         return new SafeTensorsFile(file, arena, Collections.unmodifiableMap(tensors), metadata);
     }
 
@@ -117,18 +118,35 @@ final class SafeTensorsFile implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Non-empty byte ranges must not share a byte (empty tensors occupy nothing and may sit anywhere). */
-    private static void checkNoOverlap(Path file, List<long[]> ranges, List<String> names) {
-        List<long[]> sorted = new ArrayList<>(ranges.stream().filter(r -> r[1] > r[0]).toList());
+    /**
+     * The safetensors format requires the tensors to tile the data area exactly: sorted by offset, each range starts
+     * where the previous one ended, the first at 0, the last at the end of the file. No overlaps (two tensors sharing
+     * bytes), no holes and no trailing bytes (which would let a file be two things at once, or hide truncation bugs).
+     */
+    private static void checkTiling(Path file, List<long[]> ranges, List<String> names, long dataSize) {
+        List<long[]> sorted = new ArrayList<>(ranges);
         sorted.sort(Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
-        for (int i = 1; i < sorted.size(); i++) {
-            long[] prev = sorted.get(i - 1);
-            long[] cur = sorted.get(i);
-            if (cur[0] < prev[1]) {
-                throw new SafeTensorsException(file + ": tensor '" + names.get((int) cur[2]) + "' bytes ["
-                        + cur[0] + ", " + cur[1] + ") overlap tensor '" + names.get((int) prev[2]) + "' bytes ["
-                        + prev[0] + ", " + prev[1] + "); expected disjoint data ranges");
+        long expectedBegin = 0;
+        String previous = null;
+        for (long[] r : sorted) {
+            String name = names.get((int) r[2]);
+            if (r[0] < expectedBegin) {
+                throw new SafeTensorsException(file + ": tensor '" + name + "' bytes [" + r[0] + ", " + r[1]
+                        + ") overlap tensor '" + previous + "' which ends at " + expectedBegin
+                        + "; expected disjoint data ranges");
             }
+            if (r[0] > expectedBegin) {
+                throw new SafeTensorsException(file + ": tensor '" + name + "' starts at data offset " + r[0]
+                        + " but " + (previous == null ? "the data area starts at 0" : "tensor '" + previous
+                        + "' ends at " + expectedBegin) + "; expected no holes between tensors");
+            }
+            expectedBegin = r[1];
+            previous = name;
+        }
+        if (expectedBegin != dataSize) {
+            throw new SafeTensorsException(file + ": tensors cover " + expectedBegin + " bytes of a data area of "
+                    + dataSize + " bytes" + (previous == null ? "" : " (last tensor '" + previous + "')")
+                    + "; expected the file to end where the last tensor ends");
         }
     }
 
