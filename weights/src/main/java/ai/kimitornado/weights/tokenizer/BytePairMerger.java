@@ -3,24 +3,29 @@ package ai.kimitornado.weights.tokenizer;
 /**
  * tiktoken's byte-pair merge of one pre-tokenized piece: start from single bytes and repeatedly merge the
  * adjacent pair whose concatenation has the lowest rank (leftmost on ties) until no adjacent concatenation
- * is a token. Short pieces use tiktoken's own array scan (fastest for the usual 2–20 bytes); long pieces use
- * a linked list plus a binary heap of candidate pairs, O(n log n). Not thread-safe: scratch arrays are reused.
+ * is a token. Short pieces use tiktoken's own array scan (fastest below ~16 bytes); long pieces a
+ * linked list plus a binary heap of candidate pairs, O(n log n). Each part carries its polynomial hash, so a
+ * pair's lookup hashes nothing ({@link ByteSequenceRankMap#concat}), and pairs longer than the longest token
+ * are never looked up. Not thread-safe: scratch arrays are reused.
  */
 final class BytePairMerger {
     /** Pieces up to this many bytes use the quadratic scan; longer ones the heap. */
-    static final int HEAP_THRESHOLD = 128;
+    static final int HEAP_THRESHOLD = 16;
     private static final int NONE = Integer.MAX_VALUE;
 
     private final TiktokenVocabulary vocab;
     private final int heapThreshold;
+    private final int maxTokenLength;
 
-    // scan state, [n + 1] for a piece of n bytes
-    private int[] partStart = new int[64];
-    private int[] pairRank = new int[64];
+    // scan state, [n + 1] for a piece of n bytes: part i = piece[start[i], start[i + 1])
+    private int[] start = new int[64];
+    private int[] partHash = new int[64];
+    private int[] pairRank = new int[64]; // rank of part i ++ part i+1, or NONE
 
     // heap state, indexed by a part's start byte: [n + 1] each; heap [2n]
     private int[] next = new int[0];
     private int[] prev = new int[0];
+    private int[] nodeHash = new int[0];
     private int[] rankAt = new int[0];   // rank of the pair (part starting here, next part), or NONE
     private boolean[] alive = new boolean[0];
     private long[] heap = new long[0];   // (rank << 32) | start, min-heap: lowest rank, then leftmost
@@ -33,6 +38,7 @@ final class BytePairMerger {
     BytePairMerger(TiktokenVocabulary vocab, int heapThreshold) {
         this.vocab = vocab;
         this.heapThreshold = heapThreshold;
+        this.maxTokenLength = vocab.maxTokenLength();
     }
 
     /** Appends the ranks of {@code piece[0, len)} to {@code out}. */
@@ -41,7 +47,7 @@ final class BytePairMerger {
             out.add(vocab.singleByteRank(piece[0] & 0xFF));
             return;
         }
-        int whole = vocab.rank(piece, 0, len); // tiktoken emits a whole-piece token without merging
+        int whole = len <= maxTokenLength ? vocab.rank(piece, 0, len) : -1; // tiktoken emits a whole-piece token as is
         if (whole >= 0) {
             out.add(whole);
         } else if (len <= heapThreshold) {
@@ -52,22 +58,25 @@ final class BytePairMerger {
     }
 
     private void mergeByScan(byte[] piece, int len, IntList out) {
-        if (partStart.length < len + 1) {
-            partStart = new int[len + 1];
+        if (start.length < len + 1) {
+            start = new int[len + 1];
+            partHash = new int[len + 1];
             pairRank = new int[len + 1];
         }
-        int[] start = partStart;
+        int[] st = start;
+        int[] h = partHash;
         int[] rank = pairRank;
-        int parts = len; // parts i = piece[start[i], start[i + 1]); start[parts] = len
-        for (int i = 0; i <= len; i++) {
-            start[i] = i;
+        int parts = len;
+        for (int i = 0; i < len; i++) {
+            st[i] = i;
+            h[i] = (piece[i] & 0xFF) + 1; // ByteSequenceRankMap.hash of one byte
         }
+        st[len] = len;
         for (int i = 0; i < parts - 1; i++) {
-            int r = vocab.rank(piece, i, 2);
-            rank[i] = r < 0 ? NONE : r;
+            rank[i] = pairRank(piece, st[i], 1, h[i], h[i + 1], 1);
         }
         rank[parts - 1] = NONE;
-        while (parts > 1) {
+        while (true) {
             int best = NONE;
             int at = -1;
             for (int i = 0; i < parts - 1; i++) {
@@ -79,25 +88,31 @@ final class BytePairMerger {
             if (at < 0) {
                 break;
             }
-            // merge part at+1 into part at
-            System.arraycopy(start, at + 2, start, at + 1, parts - at - 1);
-            System.arraycopy(rank, at + 2, rank, at + 1, parts - at - 2);
+            // part at absorbs part at+1
+            h[at] = ByteSequenceRankMap.concat(h[at], h[at + 1], st[at + 2] - st[at + 1]);
+            int tail = parts - at - 2;
+            System.arraycopy(st, at + 2, st, at + 1, tail + 1);
+            System.arraycopy(h, at + 2, h, at + 1, tail);
+            System.arraycopy(rank, at + 2, rank, at + 1, tail);
             parts--;
-            rank[at] = pairRankOf(piece, start, at, parts);
+            rank[at] = at + 1 < parts
+                    ? pairRank(piece, st[at], st[at + 1] - st[at], h[at], h[at + 1], st[at + 2] - st[at + 1]) : NONE;
             if (at > 0) {
-                rank[at - 1] = pairRankOf(piece, start, at - 1, parts);
+                rank[at - 1] = pairRank(piece, st[at - 1], st[at] - st[at - 1], h[at - 1], h[at], st[at + 1] - st[at]);
             }
         }
         for (int i = 0; i < parts; i++) {
-            out.add(vocab.rank(piece, start[i], start[i + 1] - start[i]));
+            out.add(vocab.rank(piece, st[i], st[i + 1] - st[i], h[i]));
         }
     }
 
-    private int pairRankOf(byte[] piece, int[] start, int i, int parts) {
-        if (i + 1 >= parts) {
+    /** Rank of the concatenation of two adjacent parts, or NONE. */
+    private int pairRank(byte[] piece, int from, int leftLength, int leftHash, int rightHash, int rightLength) {
+        int total = leftLength + rightLength;
+        if (total > maxTokenLength) {
             return NONE;
         }
-        int r = vocab.rank(piece, start[i], start[i + 2] - start[i]);
+        int r = vocab.rank(piece, from, total, ByteSequenceRankMap.concat(leftHash, rightHash, rightLength));
         return r < 0 ? NONE : r;
     }
 
@@ -106,23 +121,23 @@ final class BytePairMerger {
             int cap = Math.max(len + 1, next.length * 2);
             next = new int[cap];
             prev = new int[cap];
+            nodeHash = new int[cap];
             rankAt = new int[cap];
             alive = new boolean[cap];
             heap = new long[2 * cap]; // each merge pops one pair and queues at most two: size < 2n
         }
         // a part is identified by its start byte; next[start] = start of the following part (len = end)
-        int heapSize = 0;
         for (int i = 0; i < len; i++) {
             next[i] = i + 1;
             prev[i] = i - 1;
             alive[i] = true;
-            int r = i + 1 < len ? vocab.rank(piece, i, 2) : -1;
-            rankAt[i] = r < 0 ? NONE : r;
-            if (r >= 0) {
-                heap[heapSize] = key(r, i);
-                heapSize = siftUp(heap, heapSize);
-            }
+            nodeHash[i] = (piece[i] & 0xFF) + 1;
         }
+        int heapSize = 0;
+        for (int i = 0; i + 1 < len; i++) {
+            heapSize = requeue(piece, len, i, heapSize);
+        }
+        rankAt[len - 1] = NONE;
         while (heapSize > 0) {
             long top = heap[0];
             heapSize = pop(heap, heapSize);
@@ -133,6 +148,7 @@ final class BytePairMerger {
             }
             int right = next[left];
             int afterRight = next[right];
+            nodeHash[left] = ByteSequenceRankMap.concat(nodeHash[left], nodeHash[right], afterRight - right);
             alive[right] = false;
             next[left] = afterRight;
             if (afterRight < len) {
@@ -145,7 +161,7 @@ final class BytePairMerger {
             }
         }
         for (int at = 0; at < len; at = next[at]) {
-            out.add(vocab.rank(piece, at, next[at] - at));
+            out.add(vocab.rank(piece, at, next[at] - at, nodeHash[at]));
         }
     }
 
@@ -156,17 +172,13 @@ final class BytePairMerger {
             rankAt[left] = NONE;
             return heapSize;
         }
-        int r = vocab.rank(piece, left, next[right] - left);
-        rankAt[left] = r < 0 ? NONE : r;
-        if (r >= 0) {
-            heap[heapSize] = key(r, left);
+        int r = pairRank(piece, left, right - left, nodeHash[left], nodeHash[right], next[right] - right);
+        rankAt[left] = r;
+        if (r != NONE) {
+            heap[heapSize] = ((long) r << 32) | left;
             heapSize = siftUp(heap, heapSize);
         }
         return heapSize;
-    }
-
-    private static long key(int rank, int start) {
-        return ((long) rank << 32) | start;
     }
 
     /** Sifts up the element just written at {@code heap[size]}; returns the new size. */

@@ -32,7 +32,7 @@ final class ByteSequenceRankMap {
             int start = keyOffset[rank];
             int len = keyOffset[rank + 1] - start;
             int h = hash(pool, start, len);
-            int i = h & mask;
+            int i = spread(h) & mask;
             while (slots[i] != EMPTY) {
                 int other = (int) slots[i];
                 if ((int) (slots[i] >>> 32) == h && sameKey(other, pool, start, len)) {
@@ -46,8 +46,12 @@ final class ByteSequenceRankMap {
 
     /** Rank of {@code bytes[off, off + len)}, or -1 when it is not a key. */
     int get(byte[] bytes, int off, int len) {
-        int h = hash(bytes, off, len);
-        int i = h & mask;
+        return get(bytes, off, len, hash(bytes, off, len));
+    }
+
+    /** As {@link #get(byte[], int, int)} with the range's {@link #hash} already known (e.g. by {@link #concat}). */
+    int get(byte[] bytes, int off, int len, int h) {
+        int i = spread(h) & mask;
         long slot;
         while ((slot = slots[i]) != EMPTY) {
             if ((int) (slot >>> 32) == h && sameKey((int) slot, bytes, off, len)) {
@@ -68,12 +72,35 @@ final class ByteSequenceRankMap {
                 && Arrays.equals(pool, start, start + len, bytes, off, off + len);
     }
 
-    /** FNV-1a over the bytes, then a murmur3 finalizer so the low bits used for the slot index are well mixed. */
-    static int hash(byte[] bytes, int off, int len) {
-        int h = 0x811C9DC5 ^ len;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = (h ^ (bytes[i] & 0xFF)) * 0x01000193;
+    private static final int BASE = 0x01000193; // odd: multiplication is invertible mod 2^32
+    private static final int[] POWER = new int[1025]; // [1025]: BASE^n mod 2^32
+
+    static {
+        POWER[0] = 1;
+        for (int i = 1; i < POWER.length; i++) {
+            POWER[i] = POWER[i - 1] * BASE;
         }
+    }
+
+    /**
+     * Polynomial hash {@code sum (b_i + 1) * BASE^(len-1-i)} mod 2^32. Being polynomial, the hash of a
+     * concatenation follows from the hashes of its halves ({@link #concat}), so BPE never rehashes bytes.
+     */
+    static int hash(byte[] bytes, int off, int len) {
+        int h = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            h = h * BASE + (bytes[i] & 0xFF) + 1;
+        }
+        return h;
+    }
+
+    /** Hash of {@code left ++ right} from their hashes; {@code rightLength} at most 1024. */
+    static int concat(int leftHash, int rightHash, int rightLength) {
+        return leftHash * POWER[rightLength] + rightHash;
+    }
+
+    /** Slot index bits: a murmur3 finalizer so similar polynomial hashes land far apart. */
+    private static int spread(int h) {
         h ^= h >>> 16;
         h *= 0x85EBCA6B;
         h ^= h >>> 13;

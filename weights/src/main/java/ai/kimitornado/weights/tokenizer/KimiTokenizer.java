@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  *
  * <p>Encoding follows the HF tokenizer exactly: the text is cut like {@link LongRunSplitter} does, each chunk
  * is split on special-token strings (all specials allowed, {@link #encode}) or not ({@link #encodeOrdinary}),
- * each span in between is split by {@link KimiSplitPattern} and each piece merged by {@link BytePairMerger}.
+ * each span in between is split by {@link KimiPieceScanner} (the {@link KimiSplitPattern} regex) and each piece merged by {@link BytePairMerger}.
  * Unpaired surrogates are encoded as U+FFFD, as tiktoken's Python binding does. No BOS is added.
  */
 public final class KimiTokenizer {
@@ -205,7 +205,7 @@ public final class KimiTokenizer {
 
         private void encodeOrdinary(int from, int to) {
             if (from < to) {
-                KimiSplitPattern.split(text, from, to, this::encodePiece);
+                KimiPieceScanner.split(text, from, to, this::encodePiece);
             }
         }
 

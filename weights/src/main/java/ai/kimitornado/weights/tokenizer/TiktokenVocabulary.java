@@ -13,10 +13,19 @@ final class TiktokenVocabulary {
     private final int[] offset;       // [n + 1]: rank r is pool[offset[r], offset[r + 1])
     private final ByteSequenceRankMap ranks;
     private final int[] singleByteRank = new int[256]; // [256]: rank of each one-byte token
+    private final int maxTokenLength;
 
     private TiktokenVocabulary(byte[] pool, int[] offset, String file) {
         this.pool = pool;
         this.offset = offset;
+        int longest = 0;
+        for (int r = 0; r + 1 < offset.length; r++) {
+            longest = Math.max(longest, offset[r + 1] - offset[r]);
+        }
+        if (longest > 1024) {
+            throw new TokenizerFormatException(file + ": a token of " + longest + " bytes; at most 1024 are supported");
+        }
+        this.maxTokenLength = longest;
         try {
             this.ranks = new ByteSequenceRankMap(pool, offset);
         } catch (ByteSequenceRankMap.DuplicateKeyException e) {
@@ -114,6 +123,15 @@ final class TiktokenVocabulary {
     /** Rank of {@code bytes[off, off + len)}, or -1. */
     int rank(byte[] bytes, int off, int len) {
         return len == 1 ? singleByteRank[bytes[off] & 0xFF] : ranks.get(bytes, off, len);
+    }
+
+    /** Rank of a range whose {@link ByteSequenceRankMap#hash} is known, or -1; -1 at once when too long to be a token. */
+    int rank(byte[] bytes, int off, int len, int hash) {
+        return len > maxTokenLength ? -1 : ranks.get(bytes, off, len, hash);
+    }
+
+    int maxTokenLength() {
+        return maxTokenLength;
     }
 
     int singleByteRank(int b) {
