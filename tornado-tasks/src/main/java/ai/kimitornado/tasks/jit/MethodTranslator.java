@@ -91,6 +91,12 @@ final class MethodTranslator {
         this.irBlocks = new Block[body.blockCount()];
         this.storeCounts = body.storeCounts();
         this.localHost = new HostExpr[Math.max(body.maxLocals, 1)];
+        for (int i = 0; i < body.insns.size(); i++) {
+            // constructs that make the whole method unusable are reported first, at their own line
+            if (body.insns.get(i) instanceof MonitorInstruction) {
+                throw error(i, "synchronization (synchronized block or method)");
+            }
+        }
         if (body.firstHandlerInsn >= 0) {
             throw error(body.firstHandlerInsn, "exception handler (try/catch/finally)");
         }
@@ -355,8 +361,11 @@ final class MethodTranslator {
             case ArrayLoadInstruction al -> arrayLoad(al, st);
             case ArrayStoreInstruction as -> arrayStore(as, st);
             case NopInstruction n -> { }
-            case NewObjectInstruction n ->
-                    throw error(cur, "object allocation (new " + n.className().asInternalName().replace('/', '.') + ")");
+            case NewObjectInstruction n -> {
+                String cls = n.className().asInternalName().replace('/', '.');
+                throw error(cur, isThrowable(cls) ? "throwing an exception (new " + cls + ")"
+                        : "object allocation (new " + cls + ")");
+            }
             case NewPrimitiveArrayInstruction n -> throw error(cur, "array allocation (new " + n.typeKind().name().toLowerCase()
                     + "[]): kernels use parameter arrays and ctx.allocate*LocalArray only");
             case NewReferenceArrayInstruction n -> throw error(cur, "array allocation (new "
@@ -370,6 +379,14 @@ final class MethodTranslator {
                     + d.name().stringValue() + ")");
             case DiscontinuedInstruction d -> throw error(cur, "jsr/ret subroutines");
             default -> throw error(cur, "unsupported bytecode " + ins.opcode());
+        }
+    }
+
+    private boolean isThrowable(String className) {
+        try {
+            return Throwable.class.isAssignableFrom(Class.forName(className, false, kb.loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
