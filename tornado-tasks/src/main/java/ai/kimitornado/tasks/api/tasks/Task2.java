@@ -1,0 +1,12 @@
+package ai.kimitornado.tasks.api.tasks;
+
+import java.io.Serializable;
+
+/**
+ * A kernel of 2 arguments, given as a method reference to a {@code public static void} method. Serializable so
+ * that the runtime can find the method through its {@code SerializedLambda}.
+ */
+@FunctionalInterface
+public interface Task2<T1, T2> extends Serializable {
+    void apply(T1 a1, T2 a2);
+}

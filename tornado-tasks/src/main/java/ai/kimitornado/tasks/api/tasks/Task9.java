@@ -1,0 +1,12 @@
+package ai.kimitornado.tasks.api.tasks;
+
+import java.io.Serializable;
+
+/**
+ * A kernel of 9 arguments, given as a method reference to a {@code public static void} method. Serializable so
+ * that the runtime can find the method through its {@code SerializedLambda}.
+ */
+@FunctionalInterface
+public interface Task9<T1, T2, T3, T4, T5, T6, T7, T8, T9> extends Serializable {
+    void apply(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9);
+}
