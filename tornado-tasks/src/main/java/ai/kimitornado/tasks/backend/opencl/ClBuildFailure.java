@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * write it; NVIDIA writes {@code <kernel>:LINE:COL}).
  */
 public final class ClBuildFailure extends ClException {
-    private static final Pattern LOCATION = Pattern.compile("<[^>\\s]*>:(\\d+):(\\d+)");
+    /** {@code <source>:3:12}, {@code <kernel>:3:12}, or PoCL's {@code /path/tempfile_x.cl:3:12}. */
+    private static final Pattern LOCATION = Pattern.compile("(?:<[^>\\s]*>|[^\\s:]*\\.cl):(\\d+):(\\d+)");
     private static final int CONTEXT_LINES = 4;
 
     private final String buildLog;
@@ -31,8 +32,8 @@ public final class ClBuildFailure extends ClException {
 
     static String describe(String log, String source) {
         StringBuilder sb = new StringBuilder("--- driver build log ---\n").append(log.strip()).append('\n');
-        Matcher m = LOCATION.matcher(log);
-        if (source != null && m.find()) {
+        Matcher m = firstErrorLocation(log);
+        if (source != null && m != null) {
             int line = Integer.parseInt(m.group(1));
             int col = Integer.parseInt(m.group(2));
             sb.append("--- generated source around line ").append(line).append(" ---\n").append(excerpt(source, line, col));
@@ -40,6 +41,16 @@ public final class ClBuildFailure extends ClException {
             sb.append("--- generated source (the log names no line) ---\n").append(excerpt(source, 1, 0));
         }
         return sb.toString();
+    }
+
+    /** The location on the first line that says "error", else the first location at all. */
+    private static Matcher firstErrorLocation(String log) {
+        for (String line : log.split("\n")) {
+            Matcher m = LOCATION.matcher(line);
+            if (line.contains("error") && m.find()) return m;
+        }
+        Matcher m = LOCATION.matcher(log);
+        return m.find() ? m : null;
     }
 
     /** Lines line-4 .. line+4 with numbers, a marker on the failing line and a caret under its column. */

@@ -224,7 +224,7 @@ public final class OpenClDevice implements Device {
     // ---- launches ----
 
     @Override
-    public LaunchEvent launch(LoadedKernel kernel, KernelArg[] args, LaunchGrid grid, boolean profile) {
+    public synchronized LaunchEvent launch(LoadedKernel kernel, KernelArg[] args, LaunchGrid grid, boolean profile) {
         OpenClKernel k = (OpenClKernel) kernel;
         return launch(k.program(), k.bindArgs(args), grid, profile, k.name());
     }

@@ -1,0 +1,248 @@
+package ai.kimitornado.tasks.runtime;
+
+import ai.kimitornado.tasks.api.DataTransferMode;
+import ai.kimitornado.tasks.api.GridScheduler;
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.api.TornadoProfilerResult;
+import ai.kimitornado.tasks.api.TornadoProfilerResult.TaskProfile;
+import ai.kimitornado.tasks.api.WorkerGrid;
+import ai.kimitornado.tasks.jit.KernelCompiler;
+import ai.kimitornado.tasks.jit.KernelIR;
+import ai.kimitornado.tasks.jit.KernelRef;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the graphs of one plan on one device: compiles each task once, keeps arrays resident by
+ * identity, performs the transfers their modes ask for, launches, and records the profile.
+ * Not thread-safe: a plan is executed by one thread at a time.
+ */
+public final class PlanExecutor implements AutoCloseable {
+    private final List<GraphSpec> graphs;
+    private final ResidencyTable residency = new ResidencyTable();
+    private final Map<GraphSpec.Task, CompiledTask> compiled = new HashMap<>();
+    private Device device;
+    private CompileOptions compileOptions = CompileOptions.defaults();
+    private GridScheduler grids;
+    private boolean firstExecutionDone;
+    private boolean closed;
+
+    /** A task compiled for the plan's device, with its launch arguments (stable thanks to residency). */
+    private record CompiledTask(String qualifiedName, KernelRef ref, KernelIR ir, LoadedKernel kernel,
+                                long compileNanos, KernelArg[] args) {}
+
+    public PlanExecutor(List<GraphSpec> graphs) {
+        if (graphs.isEmpty()) throw new IllegalArgumentException("a plan needs at least one task graph");
+        this.graphs = List.copyOf(graphs);
+    }
+
+    public Device device() {
+        if (device == null) device = DeviceRegistry.get().defaultDevice();
+        return device;
+    }
+
+    /** Switching device frees this plan's buffers and compiled kernels; FIRST_EXECUTION uploads happen again. */
+    public void setDevice(Device d) {
+        if (d == device) return;
+        residency.freeAll();
+        compiled.clear();
+        firstExecutionDone = false;
+        device = d;
+    }
+
+    public void setCompileOptions(CompileOptions options) {
+        this.compileOptions = options;
+        compiled.clear();
+    }
+
+    public CompileOptions compileOptions() {
+        return compileOptions;
+    }
+
+    public void setGridScheduler(GridScheduler grids) {
+        this.grids = grids;
+    }
+
+    /** Compiles every task now (withPreCompilation); returns the compile time spent. */
+    public long compileAll() {
+        checkOpen();
+        long sum = 0;
+        for (GraphSpec g : graphs) for (GraphSpec.Task t : g.tasks()) sum += compile(g, t).compileNanos;
+        return sum;
+    }
+
+    private CompiledTask compile(GraphSpec graph, GraphSpec.Task task) {
+        CompiledTask c = compiled.get(task);
+        if (c != null) return c;
+        long t0 = System.nanoTime();
+        String qname = task.qualifiedName(graph.name());
+        KernelRef ref = KernelRef.of(task.code());
+        int expected = ref.method().getParameterCount();
+        if (expected != task.args().size()) {
+            throw new TornadoRuntimeException("task " + qname + ": kernel " + ref.owner().getSimpleName() + "." + ref.methodName()
+                    + " takes " + expected + " arguments, the task passes " + task.args().size());
+        }
+        KernelIR ir = KernelCompiler.frontEnd(ref);
+        Device dev = device();
+        LoadedKernel kernel = dev.compile(new CompileRequest(ref, ir, qname, compileOptions));
+        KernelArg[] args = new KernelArg[task.args().size()];
+        for (int i = 0; i < args.length; i++) args[i] = argument(qname, i, task.args().get(i));
+        c = new CompiledTask(qname, ref, ir, kernel, System.nanoTime() - t0, args);
+        compiled.put(task, c);
+        return c;
+    }
+
+    private KernelArg argument(String qname, int index, Object value) {
+        return switch (value) {
+            case NativeArray a -> new KernelArg.Buffer(device.sharesHostMemory() ? null
+                    : residency.of(a, device, label(qname, index, a)).buffer, a);
+            case KernelContext k -> new KernelArg.Context(k);
+            case Integer _, Long _, Float _, Double _, Short _, Byte _, Character _, Boolean _ -> new KernelArg.Scalar(value);
+            default -> throw new TornadoRuntimeException("task " + qname + ": argument " + index + " is a " + value.getClass().getName()
+                    + "; kernels take off-heap arrays (FloatArray, IntArray, ...), primitives and a KernelContext");
+        };
+    }
+
+    private static String label(String qname, int index, NativeArray a) {
+        return a + "@" + Integer.toHexString(System.identityHashCode(a)) + " (first used by " + qname + " arg " + index + ")";
+    }
+
+    /** One execution of every graph, in order. */
+    public TornadoProfilerResult execute(boolean profile) {
+        checkOpen();
+        long start = System.nanoTime();
+        Device dev = device();
+        Counters n = new Counters();
+        List<TaskProfile> tasks = new ArrayList<>();
+        List<LaunchEvent> events = new ArrayList<>();
+        try {
+            for (GraphSpec g : graphs) {
+                for (GraphSpec.Step step : g.steps()) {
+                    switch (step) {
+                        case GraphSpec.Transfer t when t.toDevice() -> copyIn(t, g, n);
+                        case GraphSpec.Transfer t -> copyOut(t, n);
+                        case GraphSpec.Task t -> launch(g, t, profile, n, tasks, events);
+                    }
+                }
+            }
+            dev.synchronize();
+            for (int i = 0; i < tasks.size(); i++) {
+                TaskProfile p = tasks.get(i);
+                LaunchEvent e = events.get(i);
+                long kernelNanos = e == null ? 0 : profile ? e.kernelNanos() : -1;
+                tasks.set(i, new TaskProfile(p.task(), p.kernel(), kernelNanos, p.launchNanos(), p.compileNanos(), p.fromCache(), p.grid()));
+            }
+        } finally {
+            for (LaunchEvent e : events) if (e != null) e.close();
+        }
+        firstExecutionDone = true;
+        return new TornadoProfilerResult(dev.id(), List.copyOf(tasks), n.inCount, n.inBytes, n.inNanos, n.outCount,
+                n.outBytes, n.outNanos, n.compileNanos, System.nanoTime() - start, residency.bytes());
+    }
+
+    private static final class Counters {
+        int inCount, outCount;
+        long inBytes, inNanos, outBytes, outNanos, compileNanos;
+    }
+
+    private void copyIn(GraphSpec.Transfer t, GraphSpec g, Counters n) {
+        if (device.sharesHostMemory()) return;
+        for (Object o : t.objects()) {
+            NativeArray a = (NativeArray) o;
+            ResidencyTable.Resident r = residency.of(a, device, a + "@" + Integer.toHexString(System.identityHashCode(a)) + " (transferToDevice of " + g.name() + ")");
+            if (t.mode() == DataTransferMode.FIRST_EXECUTION && r.uploaded) continue;
+            long t0 = System.nanoTime();
+            device.copyIn(r.buffer, a.segment());
+            n.inNanos += System.nanoTime() - t0;
+            n.inCount++;
+            n.inBytes += a.getNumBytes();
+            r.uploaded = true;
+        }
+    }
+
+    private void copyOut(GraphSpec.Transfer t, Counters n) {
+        if (device.sharesHostMemory()) return;
+        if (t.mode() == DataTransferMode.UNDER_DEMAND) return;
+        if (t.mode() == DataTransferMode.FIRST_EXECUTION && firstExecutionDone) return;
+        for (Object o : t.objects()) copyOutOne((NativeArray) o, n);
+    }
+
+    private void copyOutOne(NativeArray a, Counters n) {
+        ResidencyTable.Resident r = residency.find(a);
+        if (r == null) {
+            throw new TornadoRuntimeException("transferToHost of " + a + ": this plan never placed it on " + device.id()
+                    + " (no task used it and no transferToDevice named it)");
+        }
+        long t0 = System.nanoTime();
+        device.copyOut(a.segment(), r.buffer);
+        n.outNanos += System.nanoTime() - t0;
+        n.outCount++;
+        n.outBytes += a.getNumBytes();
+    }
+
+    private void launch(GraphSpec g, GraphSpec.Task t, boolean profile, Counters n, List<TaskProfile> tasks, List<LaunchEvent> events) {
+        boolean fresh = !compiled.containsKey(t);
+        CompiledTask c = compile(g, t);
+        long compileNanos = fresh ? c.compileNanos : 0;
+        n.compileNanos += compileNanos;
+        LaunchGrid grid = grid(c, t);
+        String kernelName = c.kernel().name();
+        if (grid == null) { // a parallel loop with no iteration: nothing to run
+            tasks.add(new TaskProfile(c.qualifiedName, kernelName, 0, 0, compileNanos, c.kernel().fromCache(), "empty range, not launched"));
+            events.add(null);
+            return;
+        }
+        long t0 = System.nanoTime();
+        LaunchEvent e = device.launch(c.kernel(), c.args(), grid, profile);
+        long launchNanos = System.nanoTime() - t0;
+        events.add(e);
+        tasks.add(new TaskProfile(c.qualifiedName, kernelName, -1, launchNanos, compileNanos, c.kernel().fromCache(), grid.toString()));
+    }
+
+    private LaunchGrid grid(CompiledTask c, GraphSpec.Task t) {
+        WorkerGrid wg = grids == null ? null : grids.get(c.qualifiedName);
+        if (wg != null) return GridPlanner.fromWorkerGrid(wg);
+        if (c.ir().usesKernelContext()) {
+            throw new TornadoRuntimeException("task " + c.qualifiedName + " (" + c.kernel().name() + ") uses KernelContext: give it a WorkerGrid "
+                    + "with withGridScheduler(new GridScheduler(\"" + c.qualifiedName + "\", new WorkerGrid1D(n)))");
+        }
+        return GridPlanner.forParallel(c.ir(), t.args().toArray(), device.info());
+    }
+
+    /** UNDER_DEMAND (or any) copy back of arrays this plan holds on the device. */
+    public TornadoProfilerResult transferToHost(Object... objects) {
+        checkOpen();
+        long start = System.nanoTime();
+        Counters n = new Counters();
+        if (!device().sharesHostMemory()) {
+            for (Object o : objects) {
+                if (!(o instanceof NativeArray a)) throw new IllegalArgumentException("transferToHost takes off-heap arrays, got " + o);
+                copyOutOne(a, n);
+            }
+        }
+        return new TornadoProfilerResult(device.id(), List.of(), 0, 0, 0, n.outCount, n.outBytes, n.outNanos, 0,
+                System.nanoTime() - start, residency.bytes());
+    }
+
+    /** Device memory held by this plan's buffers. */
+    public long deviceBytes() {
+        return residency.bytes();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the execution plan is closed");
+    }
+
+    /** Frees the plan's device buffers. Compiled kernels stay in the device's cache for other plans. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        residency.freeAll();
+        compiled.clear();
+    }
+}
