@@ -30,11 +30,12 @@ final class GridPlanner {
         }
         long budget = cap(info);
         long[] global = new long[dims.size()];
-        for (int d = 0; d < dims.size(); d++) {
-            ParallelDim p = dims.get(d);
-            long lo = p.lowerBound(args), hi = p.upperBound(args), step = p.step();
-            if (step <= 0) throw new TornadoRuntimeException(ir.name() + ": @Parallel loop " + d + " has step " + step + "; only increasing loops are parallel");
-            long iterations = hi <= lo ? 0 : (hi - lo + step - 1) / step;
+        for (ParallelDim p : dims) {
+            int d = p.dim();
+            if (d < 0 || d >= dims.size()) throw new TornadoRuntimeException(ir.name() + ": @Parallel dimension " + d + " out of range");
+            if (p.step() <= 0) throw new TornadoRuntimeException(ir.name() + ": @Parallel loop '" + p.variable() + "' has step " + p.step() + "; only increasing loops are parallel");
+            // Bounds that depend on an outer loop variable cannot be evaluated here: any size is correct (grid-stride), take a modest one.
+            long iterations = p.boundsKnown() ? p.iterations(args) : Math.min(budget, 1024);
             if (iterations == 0) return null;
             global[d] = Math.max(1, Math.min(iterations, budget));
             budget = Math.max(1, budget / global[d]);

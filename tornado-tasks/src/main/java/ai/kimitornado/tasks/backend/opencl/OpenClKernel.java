@@ -1,18 +1,25 @@
 package ai.kimitornado.tasks.backend.opencl;
 
+import ai.kimitornado.tasks.jit.DeviceArg;
+import ai.kimitornado.tasks.jit.ElemType;
+import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.runtime.KernelArg;
 import ai.kimitornado.tasks.runtime.LoadedKernel;
 import ai.kimitornado.tasks.runtime.TornadoRuntimeException;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.*;
 
 /**
- * A built OpenCL kernel plus how the Java method's parameters become its arguments: arrays pass their
- * cl_mem, scalars their value, and the KernelContext parameter is dropped. Scalar slots are
- * preallocated so that a launch allocates nothing. Used under the device's lock.
+ * A built OpenCL kernel plus how the Java arguments become its device arguments, in the order of
+ * {@link KernelIR#deviceArgs()}: arrays pass their cl_mem, scalars their value (boolean, byte, short
+ * and char as a 32-bit int), ARRAY_SIZE the element count of an array, and the KernelContext
+ * parameter nothing. Scalar slots are preallocated so that a launch allocates nothing. Used under
+ * the device's lock.
  */
 final class OpenClKernel implements LoadedKernel {
     private final String name;
@@ -20,35 +27,30 @@ final class OpenClKernel implements LoadedKernel {
     private final String source;
     private final long compileNanos;
     private final boolean fromCache;
-    private final Class<?>[] javaParams;
-    private final MemorySegment[] slots;     // per Java parameter: scalar slot, or null
-    private final MemorySegment[] deviceArgs; // per device argument
+    private final List<DeviceArg> signature;
+    private final ElemType[] scalarTypes;      // per device argument: the slot's type, or null for arrays
+    private final MemorySegment[] deviceArgs;  // per device argument: what clSetKernelArg receives
+    private final int javaParameterCount;
 
-    OpenClKernel(String name, ClProgram program, String source, long compileNanos, boolean fromCache,
-                 Class<?>[] javaParams, Class<?> contextType, Arena arena) {
+    OpenClKernel(String name, ClProgram program, String source, long compileNanos, boolean fromCache, KernelIR ir, Arena arena) {
         this.name = name;
         this.program = program;
         this.source = source;
         this.compileNanos = compileNanos;
         this.fromCache = fromCache;
-        this.javaParams = javaParams;
-        this.slots = new MemorySegment[javaParams.length];
-        int deviceCount = 0;
-        for (int i = 0; i < javaParams.length; i++) {
-            Class<?> t = javaParams[i];
-            if (t == contextType) continue;
-            deviceCount++;
-            if (t.isPrimitive()) slots[i] = arena.allocate(scalarBytes(t), 8);
+        this.signature = ir.deviceArgs();
+        this.javaParameterCount = ir.params().size();
+        this.scalarTypes = new ElemType[signature.size()];
+        this.deviceArgs = new MemorySegment[signature.size()];
+        for (int i = 0; i < signature.size(); i++) {
+            DeviceArg a = signature.get(i);
+            switch (a.kind()) {
+                case ARRAY -> { }
+                case SCALAR -> scalarTypes[i] = ir.params().get(a.paramIndex()).elem();
+                case ARRAY_SIZE -> scalarTypes[i] = ElemType.INT;
+            }
+            if (scalarTypes[i] != null) deviceArgs[i] = arena.allocate(scalarTypes[i].bytes(), 8);
         }
-        this.deviceArgs = new MemorySegment[deviceCount];
-    }
-
-    /** Bytes of a scalar kernel argument; boolean travels as a 32-bit int, as the emitter declares it. */
-    static long scalarBytes(Class<?> t) {
-        if (t == long.class || t == double.class) return 8;
-        if (t == short.class || t == char.class) return 2;
-        if (t == byte.class) return 1;
-        return 4;
     }
 
     ClProgram program() {
@@ -56,38 +58,48 @@ final class OpenClKernel implements LoadedKernel {
     }
 
     MemorySegment[] bindArgs(KernelArg[] args) {
-        if (args.length != javaParams.length) {
-            throw new TornadoRuntimeException(name + " takes " + javaParams.length + " arguments, got " + args.length);
+        if (args.length != javaParameterCount) {
+            throw new TornadoRuntimeException(name + " takes " + javaParameterCount + " arguments, got " + args.length);
         }
-        int d = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case KernelArg.Context c -> { }
-                case KernelArg.Buffer b -> deviceArgs[d++] = ((ClBuffer) b.buffer()).handleArg();
-                case KernelArg.Scalar s -> {
-                    writeScalar(slots[i], javaParams[i], s.value(), i);
-                    deviceArgs[d++] = slots[i];
+        for (int i = 0; i < signature.size(); i++) {
+            DeviceArg a = signature.get(i);
+            KernelArg arg = args[a.paramIndex()];
+            switch (a.kind()) {
+                case ARRAY -> {
+                    if (!(arg instanceof KernelArg.Buffer b)) throw mismatch(a, arg);
+                    deviceArgs[i] = ((ClBuffer) b.buffer()).handleArg();
+                }
+                case ARRAY_SIZE -> {
+                    if (!(arg instanceof KernelArg.Buffer b)) throw mismatch(a, arg);
+                    deviceArgs[i].set(JAVA_INT, 0, ((NativeArray) b.host()).getSize());
+                }
+                case SCALAR -> {
+                    if (!(arg instanceof KernelArg.Scalar s)) throw mismatch(a, arg);
+                    writeScalar(deviceArgs[i], scalarTypes[i], s.value(), a);
                 }
             }
         }
         return deviceArgs;
     }
 
-    private void writeScalar(MemorySegment slot, Class<?> t, Object v, int index) {
-        if (slot == null) throw new TornadoRuntimeException(name + ": argument " + index + " is a scalar but the parameter is " + t.getName());
-        try {
-            if (t == int.class) slot.set(JAVA_INT, 0, ((Number) v).intValue());
-            else if (t == long.class) slot.set(JAVA_LONG, 0, ((Number) v).longValue());
-            else if (t == float.class) slot.set(JAVA_FLOAT, 0, ((Number) v).floatValue());
-            else if (t == double.class) slot.set(JAVA_DOUBLE, 0, ((Number) v).doubleValue());
-            else if (t == short.class) slot.set(JAVA_SHORT, 0, ((Number) v).shortValue());
-            else if (t == byte.class) slot.set(JAVA_BYTE, 0, ((Number) v).byteValue());
-            else if (t == char.class) slot.set(JAVA_CHAR, 0, (Character) v);
-            else if (t == boolean.class) slot.set(JAVA_INT, 0, ((Boolean) v) ? 1 : 0);
-            else throw new ClassCastException(t.getName());
-        } catch (ClassCastException e) {
-            throw new TornadoRuntimeException(name + ": argument " + index + " is a " + v.getClass().getSimpleName()
-                    + " but the parameter is " + t.getName());
+    private TornadoRuntimeException mismatch(DeviceArg a, KernelArg arg) {
+        return new TornadoRuntimeException(name + ": parameter " + a.paramIndex() + " (" + a.name() + ") is "
+                + a.kind() + " but the task passes " + arg);
+    }
+
+    private void writeScalar(MemorySegment slot, ElemType type, Object v, DeviceArg a) {
+        Number num = switch (v) {
+            case Boolean b -> b ? 1 : 0;
+            case Character c -> (int) c;
+            case Number n -> n;
+            default -> throw mismatch(a, new KernelArg.Scalar(v));
+        };
+        switch (type) {
+            case INT -> slot.set(JAVA_INT, 0, num.intValue());
+            case LONG -> slot.set(JAVA_LONG, 0, num.longValue());
+            case FLOAT -> slot.set(JAVA_FLOAT, 0, num.floatValue());
+            case DOUBLE -> slot.set(JAVA_DOUBLE, 0, num.doubleValue());
+            default -> throw new TornadoRuntimeException(name + ": unexpected scalar type " + type + " for " + a.name());
         }
     }
 

@@ -1,6 +1,5 @@
 package ai.kimitornado.tasks.backend.opencl;
 
-import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.emit.opencl.OpenClEmitter;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 
@@ -57,8 +56,7 @@ final class OpenClKernelCompiler {
                 built.put(key, program);
             }
         }
-        return new OpenClKernel(name, program, source, System.nanoTime() - t0, cached, m.getParameterTypes(),
-                KernelContext.class, arena);
+        return new OpenClKernel(name, program, source, System.nanoTime() - t0, cached, req.ir(), arena);
     }
 
     private String buildOptions(CompileRequest req) {
