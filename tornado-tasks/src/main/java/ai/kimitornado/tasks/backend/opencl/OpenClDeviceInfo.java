@@ -41,7 +41,7 @@ final class OpenClDeviceInfo {
                 cl.deviceLong(device, CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 cl.deviceSizes(device, CL_DEVICE_MAX_WORK_ITEM_SIZES),
                 cl.deviceString(device, CL_DEVICE_OPENCL_C_VERSION),
-                fp16, fp64, subgroups, ils, ext, Map.copyOf(extra));
+                fp16, fp64, subgroups, ils, ext, java.util.Collections.unmodifiableMap(extra));
     }
 
     private static String typeName(long type) {
