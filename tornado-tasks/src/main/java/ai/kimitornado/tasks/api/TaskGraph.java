@@ -1,12 +1,13 @@
 package ai.kimitornado.tasks.api;
 
 import ai.kimitornado.tasks.api.tasks.*;
+import ai.kimitornado.tasks.jit.KernelRef;
 import ai.kimitornado.tasks.runtime.GraphSpec;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 
 import java.io.Serializable;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,7 +67,19 @@ public final class TaskGraph {
         return List.of(objects);
     }
 
+    /**
+     * A task from a kernel {@link Method} (a public static void method), for tools that find kernels
+     * by reflection (conformance tests, {@code kimi-tornado kernels}). Code should prefer method references.
+     */
+    public TaskGraph task(String taskName, Method kernel, Object... args) {
+        return addTask(taskName, KernelRef.of(kernel), args);
+    }
+
     private TaskGraph addTask(String taskName, Serializable code, Object... args) {
+        return addTask(taskName, KernelRef.of(code), args);
+    }
+
+    private TaskGraph addTask(String taskName, KernelRef kernel, Object[] args) {
         if (taskName == null || taskName.isEmpty() || taskName.contains(".")) {
             throw new IllegalArgumentException(name + ": task name must be non-empty without '.', got \"" + taskName + "\"");
         }
@@ -74,7 +87,7 @@ public final class TaskGraph {
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) throw new IllegalArgumentException(name + "." + taskName + ": argument " + i + " is null");
         }
-        steps.add(new GraphSpec.Task(taskName, code, Arrays.asList(args.clone())));
+        steps.add(new GraphSpec.Task(taskName, kernel, List.of(args)));
         return this;
     }
 

@@ -2,7 +2,7 @@ package ai.kimitornado.tasks.runtime;
 
 import ai.kimitornado.tasks.api.DataTransferMode;
 
-import java.io.Serializable;
+import ai.kimitornado.tasks.jit.KernelRef;
 import java.util.List;
 
 /**
@@ -17,8 +17,11 @@ public record GraphSpec(String name, List<Step> steps) {
     /** {@code transferToDevice} ({@code toDevice}) or {@code transferToHost}. */
     public record Transfer(boolean toDevice, DataTransferMode mode, List<Object> objects) implements Step {}
 
-    /** A kernel launch: the Serializable method reference and its arguments. */
-    public record Task(String name, Serializable code, List<Object> args) implements Step {
+    /**
+     * A kernel launch: the kernel and its arguments. Identity matters: the executor keys compiled
+     * tasks by the Task object, so equal-looking tasks of two graphs are still two tasks.
+     */
+    public record Task(String name, KernelRef kernel, List<Object> args) implements Step {
         public String qualifiedName(String graph) {
             return graph + "." + name;
         }

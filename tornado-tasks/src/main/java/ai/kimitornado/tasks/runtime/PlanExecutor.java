@@ -12,7 +12,7 @@ import ai.kimitornado.tasks.jit.KernelRef;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ import java.util.Map;
 public final class PlanExecutor implements AutoCloseable {
     private final List<GraphSpec> graphs;
     private final ResidencyTable residency = new ResidencyTable();
-    private final Map<GraphSpec.Task, CompiledTask> compiled = new HashMap<>();
+    private final Map<GraphSpec.Task, CompiledTask> compiled = new IdentityHashMap<>();
     private Device device;
     private CompileOptions compileOptions = CompileOptions.defaults();
     private GridScheduler grids;
@@ -80,7 +80,7 @@ public final class PlanExecutor implements AutoCloseable {
         if (c != null) return c;
         long t0 = System.nanoTime();
         String qname = task.qualifiedName(graph.name());
-        KernelRef ref = KernelRef.of(task.code());
+        KernelRef ref = task.kernel();
         int expected = ref.method().getParameterCount();
         if (expected != task.args().size()) {
             throw new TornadoRuntimeException("task " + qname + ": kernel " + ref.owner().getSimpleName() + "." + ref.methodName()

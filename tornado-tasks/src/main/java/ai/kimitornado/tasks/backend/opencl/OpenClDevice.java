@@ -1,5 +1,6 @@
 package ai.kimitornado.tasks.backend.opencl;
 
+import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 import ai.kimitornado.tasks.runtime.Device;
 import ai.kimitornado.tasks.runtime.DeviceBuffer;
@@ -38,6 +39,7 @@ public final class OpenClDevice implements Device {
     private final Map<ClBuffer, Boolean> live = new IdentityHashMap<>();
     private final List<ClProgram> programs = new ArrayList<>();
     private final OpenClKernelCompiler compiler = new OpenClKernelCompiler(this);
+    private final Arena kernelArena = Arena.ofAuto(); // scalar argument slots of kernels wrapped by loadedKernel
     private MemorySegment context;
     private MemorySegment queue;
     private String queueKind;
@@ -219,6 +221,15 @@ public final class OpenClDevice implements Device {
     @Override
     public LoadedKernel compile(CompileRequest request) {
         return compiler.compile(request);
+    }
+
+    /**
+     * Wraps a program built here (e.g. by the SPIR-V backend through {@link #buildFromIl} or
+     * {@link #buildFromBinary}) as a kernel that {@link #launch(LoadedKernel, KernelArg[], LaunchGrid, boolean)}
+     * binds by {@code ir.deviceArgs()}, exactly like kernels compiled from OpenCL C.
+     */
+    public LoadedKernel loadedKernel(String name, ClProgram program, String code, long compileNanos, boolean fromCache, KernelIR ir) {
+        return new OpenClKernel(name, program, code, compileNanos, fromCache, ir, kernelArena);
     }
 
     // ---- launches ----
