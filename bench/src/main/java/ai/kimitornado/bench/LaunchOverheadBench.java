@@ -49,7 +49,8 @@ public final class LaunchOverheadBench {
         for (String id : ids) rows.add(measure(id));
         StringBuilder json = new StringBuilder("{\n  \"benchmark\": \"launch-overhead\",\n  \"date\": \"" + Instant.now() + "\",\n")
                 .append("  \"java\": \"").append(Runtime.version()).append("\",\n  \"host_cores\": ")
-                .append(Runtime.getRuntime().availableProcessors()).append(",\n  \"results\": [\n");
+                .append(Runtime.getRuntime().availableProcessors()).append(",\n  \"load_average\": \"").append(loadAverage())
+                .append("\",\n  \"note\": \"wall-clock numbers; a shared or loaded host inflates execute_us_per_kernel\",\n  \"results\": [\n");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             json.append(String.format(Locale.ROOT,
@@ -85,6 +86,14 @@ public final class LaunchOverheadBench {
                 }
             }
             return new Row(id, dev.info().name(), dev.info().driverVersion(), perKernelUs, median(submit), median(kernel), TASKS, RUNS);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

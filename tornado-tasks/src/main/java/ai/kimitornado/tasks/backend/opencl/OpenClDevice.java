@@ -258,9 +258,14 @@ public final class OpenClDevice implements Device {
         int rc = cl.enqueueNDRange(queue, program.kernel(), dims, sizes, local, eventSlot);
         if (rc != ClBinding.CL_SUCCESS) {
             if (eventArena != null) eventArena.close();
-            String hint = rc == -54 || rc == -55 ? " (kernel's max work-group size " + program.maxWorkGroupSize()
-                    + ", device's " + info.maxWorkGroupSize() + " / " + Arrays.toString(info.maxWorkItemSizes()) + ")" : "";
-            throw new ClException(rc, "clEnqueueNDRangeKernel(" + name + ", " + grid + ")", site, hint.isEmpty() ? null : hint.strip());
+            String hint = switch (rc) {
+                case -54, -55 -> "kernel's max work-group size " + program.maxWorkGroupSize() + ", device's "
+                        + info.maxWorkGroupSize() + " / " + Arrays.toString(info.maxWorkItemSizes());
+                case -4, -5, -6 -> "device memory in use: " + allocated + " bytes in " + live.size() + " buffers of "
+                        + info.globalMemBytes() + " (buffers are allocated lazily by some drivers, so this shows at launch)";
+                default -> null;
+            };
+            throw new ClException(rc, "clEnqueueNDRangeKernel(" + name + ", " + grid + ")", site, hint);
         }
         if (!profile) return LaunchEvent.completed(-1);
         return new ClLaunchEvent(this, eventArena, eventSlot);
