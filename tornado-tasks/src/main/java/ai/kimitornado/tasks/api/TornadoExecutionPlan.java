@@ -80,7 +80,10 @@ public final class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
-    /** Keeps built device binaries under {@code dir} so that a later process compiles nothing. */
+    /**
+     * Keeps built device binaries under {@code dir} (default {@code ~/.cache/kimi-tornado}) so that a
+     * later process compiles nothing; null keeps them in memory only.
+     */
     public TornadoExecutionPlan withKernelCacheDir(Path dir) {
         executor.setCompileOptions(executor.compileOptions().withKernelCacheDir(dir));
         return this;

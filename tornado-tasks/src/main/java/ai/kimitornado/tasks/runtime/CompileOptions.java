@@ -1,5 +1,7 @@
 package ai.kimitornado.tasks.runtime;
 
+import ai.kimitornado.tasks.jit.KernelCache;
+
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -7,7 +9,7 @@ import java.util.function.UnaryOperator;
 /**
  * Plan-level compile settings.
  *
- * @param kernelCacheDir on-disk kernel cache, or null for memory only
+ * @param kernelCacheDir on-disk kernel cache (default {@code ~/.cache/kimi-tornado}), or null for memory only
  * @param printKernel    receives "// kernel Class.method on device\n" + generated code, or null
  * @param sourceHook     rewrites generated source before the driver sees it (tests use it to inject
  *                       errors); identity in production
@@ -16,7 +18,7 @@ import java.util.function.UnaryOperator;
 public record CompileOptions(Path kernelCacheDir, Consumer<String> printKernel, UnaryOperator<String> sourceHook,
                              String buildOptions) {
     public static CompileOptions defaults() {
-        return new CompileOptions(null, null, UnaryOperator.identity(), "");
+        return new CompileOptions(KernelCache.defaultDirectory(), null, UnaryOperator.identity(), "");
     }
 
     public CompileOptions withPrintKernel(Consumer<String> sink) {

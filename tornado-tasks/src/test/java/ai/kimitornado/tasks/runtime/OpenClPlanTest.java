@@ -180,11 +180,19 @@ class OpenClPlanTest {
         try (Stream<Path> files = Files.walk(dir)) {
             List<String> names = files.map(f -> f.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(f -> f.endsWith(".bin")), names.toString());
-            assertTrue(names.stream().anyMatch(f -> f.endsWith(".cl")), names.toString());
+            assertTrue(names.stream().anyMatch(f -> f.endsWith(".src")), names.toString());
         }
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(openclDevice())
+        // Forget the built programs: the second plan must load the binary from the cache directory, and it must work.
+        ((ai.kimitornado.tasks.backend.opencl.OpenClDevice) DeviceRegistry.get().device(openclDevice())).clearProgramCache();
+        a.init(1f);
+        b.init(3f);
+        c.init(Float.NaN);
+        TaskGraph g2 = new TaskGraph("cache").transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, c)
+                .task("axpy", RuntimeKernels::axpy, a, b, c, 2f, 8).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g2.snapshot()).withDevice(openclDevice())
                 .withKernelCacheDir(dir).withGeneratedSourceHook(s -> tag + s)) {
             assertTrue(plan.execute().getProfilerResult().task("cache.axpy").fromCache(), "second plan builds nothing");
         }
+        for (int i = 0; i < 8; i++) assertEquals(7f, c.get(i), "kernel loaded from the cached binary computes");
     }
 }

@@ -224,6 +224,15 @@ public final class OpenClDevice implements Device {
     }
 
     /**
+     * Forgets the programs built on this device (they are released), so that the next compile goes
+     * to the disk cache or the driver: for tests and for measuring cold compile times.
+     */
+    public synchronized void clearProgramCache() {
+        compiler.clear();
+        for (ClProgram p : new ArrayList<>(programs)) release(p);
+    }
+
+    /**
      * Wraps a program built here (e.g. by the SPIR-V backend through {@link #buildFromIl} or
      * {@link #buildFromBinary}) as a kernel that {@link #launch(LoadedKernel, KernelArg[], LaunchGrid, boolean)}
      * binds by {@code ir.deviceArgs()}, exactly like kernels compiled from OpenCL C.

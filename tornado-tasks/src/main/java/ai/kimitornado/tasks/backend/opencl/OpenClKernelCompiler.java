@@ -1,27 +1,31 @@
 package ai.kimitornado.tasks.backend.opencl;
 
 import ai.kimitornado.tasks.emit.opencl.OpenClEmitter;
+import ai.kimitornado.tasks.jit.KernelCache;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * KernelIR → OpenCL C (OpenClEmitter) → cl_program, through two caches: built programs in memory
- * (per device, keyed by a SHA-256 of source + build options) and device binaries on disk under
- * {@code kernelCacheDir/opencl/<device>/<key>.bin} (with the source beside it for inspection).
+ * KernelIR → OpenCL C (OpenClEmitter) → cl_program, through two caches: built programs in memory per
+ * device, and device binaries in the JIT's {@link KernelCache} (disk, under the plan's kernel cache
+ * directory). Both are keyed by the emitted source itself (SHA-256, plus build options and device),
+ * so a changed emitter or a source hook can never pick up a stale binary; emitting is cheap next to
+ * a driver build.
  */
 final class OpenClKernelCompiler {
+    /** One KernelCache per directory for the whole process (its memory layer is shared by plans). */
+    private static final Map<Path, KernelCache> CACHES = new ConcurrentHashMap<>();
+
     private final OpenClDevice device;
     private final Map<String, ClProgram> built = new HashMap<>();
     private final Arena arena = Arena.ofAuto();
@@ -39,19 +43,22 @@ final class OpenClKernelCompiler {
         if (req.options().printKernel() != null) {
             req.options().printKernel().accept("// kernel " + name + " (task " + req.taskName() + ") on " + device.site() + "\n" + source);
         }
-        String options = buildOptions(req);
-        String key = sha256(source + "\u0000" + options + "\u0000" + emitted.entryName());
+        String options = req.options().buildOptions() == null ? "" : req.options().buildOptions();
+        String deviceIdentity = device.info().name() + " | " + device.info().driverVersion() + " | " + device.info().deviceVersion();
+        String key = KernelCache.key(sha256(source + "\u0000" + emitted.entryName()), options, "opencl-c", deviceIdentity);
+        KernelCache disk = req.options().kernelCacheDir() == null ? null
+                : CACHES.computeIfAbsent(req.options().kernelCacheDir(), KernelCache::new);
         boolean cached;
         ClProgram program;
         synchronized (device) {
             program = built.get(key);
             cached = program != null;
             if (program == null) {
-                program = fromDisk(req.options().kernelCacheDir(), key, emitted.entryName(), options);
+                program = fromDisk(disk, key, emitted.entryName(), options);
                 cached = program != null;
                 if (program == null) {
                     program = device.buildFromSource(source, emitted.entryName(), options);
-                    toDisk(req.options().kernelCacheDir(), key, program, source);
+                    toDisk(disk, key, program, source);
                 }
                 built.put(key, program);
             }
@@ -59,42 +66,30 @@ final class OpenClKernelCompiler {
         return new OpenClKernel(name, program, source, System.nanoTime() - t0, cached, req.ir(), arena);
     }
 
-    private String buildOptions(CompileRequest req) {
-        String extra = req.options().buildOptions();
-        return extra == null ? "" : extra;
+    void clear() {
+        synchronized (device) {
+            built.clear();
+        }
     }
 
-    private Path cacheFile(Path dir, String key, String ext) {
-        String dev = (device.info().name() + "-" + device.info().driverVersion()).replaceAll("[^A-Za-z0-9._-]", "_");
-        return dir.resolve("opencl").resolve(dev).resolve(key + ext);
-    }
-
-    private ClProgram fromDisk(Path dir, String key, String entry, String options) {
-        if (dir == null) return null;
-        Path bin = cacheFile(dir, key, ".bin");
-        if (!Files.isRegularFile(bin)) return null;
+    private ClProgram fromDisk(KernelCache disk, String key, String entry, String options) {
+        if (disk == null) return null;
+        byte[] binary = disk.binary(key).orElse(null);
+        if (binary == null) return null;
         try {
-            return device.buildFromBinary(Files.readAllBytes(bin), entry, options);
-        } catch (IOException | ClException e) {
-            // A stale or foreign binary is a cache miss: rebuild from source (the source is the truth).
+            return device.buildFromBinary(binary, entry, options);
+        } catch (ClException e) {
+            // A binary the driver no longer accepts (driver update) is a miss: rebuild from the source.
             return null;
         }
     }
 
-    private void toDisk(Path dir, String key, ClProgram program, String source) {
-        if (dir == null) return;
-        try {
-            byte[] binary = device.programBinary(program);
-            if (binary.length == 0) return;
-            Path bin = cacheFile(dir, key, ".bin");
-            Files.createDirectories(bin.getParent());
-            Path tmp = Files.createTempFile(bin.getParent(), key, ".tmp");
-            Files.write(tmp, binary);
-            Files.move(tmp, bin, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(cacheFile(dir, key, ".cl"), source, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the kernel cache under " + dir, e);
-        }
+    private void toDisk(KernelCache disk, String key, ClProgram program, String source) {
+        if (disk == null) return;
+        byte[] binary = device.programBinary(program);
+        if (binary.length == 0) return;
+        disk.putSource(key, source);
+        disk.putBinary(key, binary);
     }
 
     static String sha256(String s) {
