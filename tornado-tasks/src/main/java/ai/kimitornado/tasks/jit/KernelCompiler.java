@@ -92,7 +92,7 @@ public final class KernelCompiler {
         t.translateKernel(st, paramHosts);
 
         Passes.run(kb);
-        List<Block> blocks = Passes.reachable(kb.blocks);
+        List<Block> blocks = Passes.reversePostorder(kb.blocks);
         return assemble(ref, kb, t, blocks, params, scalarRegs, hasContext || kb.usesContext);
     }
 

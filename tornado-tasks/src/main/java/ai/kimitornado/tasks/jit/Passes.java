@@ -32,6 +32,7 @@ final class Passes {
             boolean changed = foldConstants(kb.blocks);
             changed |= threadJumps(kb.blocks);
             changed |= removeDeadCode(reachable(kb.blocks));
+            changed |= coalesceMoves(reachable(kb.blocks));
             if (!changed) {
                 break;
             }
@@ -191,7 +192,7 @@ final class Passes {
             };
             case Instr.Binary b -> binary(b.op(), b.dst().type(), c[0], c[1]);
             case Instr.Compare cmp -> compare(cmp.op(), c[0], c[1]);
-            case Instr.Select s -> s.cond() instanceof Const || c[0] != null ? (c[0].asPred() ? c[1] : c[2]) : null;
+            case Instr.Select s -> c[0].asPred() ? c[1] : c[2];
             case Instr.Convert cv -> convert(cv.op(), c[0]);
             default -> null;
         };
@@ -337,6 +338,96 @@ final class Passes {
             b = forward.get(b);
         }
         return b;
+    }
+
+    // ------------------------------------------------------------ move coalescing
+
+    /**
+     * {@code t = expr; x = t;} with t defined and used exactly once becomes {@code x = expr;} (the two are
+     * adjacent, so x receives the same value at the same point).
+     */
+    private static boolean coalesceMoves(List<Block> blocks) {
+        Map<Reg, Integer> defs = new HashMap<>(), uses = new HashMap<>();
+        for (Block b : blocks) {
+            for (Instr i : b.instrs()) {
+                if (i.dst() != null) {
+                    defs.merge(i.dst(), 1, Integer::sum);
+                }
+                for (Operand o : i.uses()) {
+                    if (o instanceof Reg r) {
+                        uses.merge(r, 1, Integer::sum);
+                    }
+                }
+            }
+            for (Operand o : b.terminator().uses()) {
+                if (o instanceof Reg r) {
+                    uses.merge(r, 1, Integer::sum);
+                }
+            }
+        }
+        boolean changed = false;
+        for (Block b : blocks) {
+            List<Instr> in = b.instrs();
+            for (int k = 0; k + 1 < in.size(); k++) {
+                Instr first = in.get(k);
+                Reg t = first.dst();
+                if (t != null && in.get(k + 1) instanceof Instr.Move m && m.src().equals(t) && !m.dst().equals(t)
+                        && defs.getOrDefault(t, 0) == 1 && uses.getOrDefault(t, 0) == 1) {
+                    Instr merged = withDst(first, m.dst());
+                    if (merged != null) {
+                        in.set(k, merged);
+                        in.remove(k + 1);
+                        defs.merge(m.dst(), 0, Integer::sum);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static Instr withDst(Instr i, Reg d) {
+        return switch (i) {
+            case Instr.Move m -> new Instr.Move(d, m.src());
+            case Instr.Unary u -> new Instr.Unary(d, u.op(), u.a());
+            case Instr.Binary b -> new Instr.Binary(d, b.op(), b.a(), b.b());
+            case Instr.Compare c -> new Instr.Compare(d, c.op(), c.a(), c.b());
+            case Instr.Select s -> new Instr.Select(d, s.cond(), s.a(), s.b());
+            case Instr.Convert c -> new Instr.Convert(d, c.op(), c.src());
+            case Instr.MathCall m -> new Instr.MathCall(d, m.op(), m.args());
+            case Instr.Load l -> new Instr.Load(d, l.array(), l.index());
+            case Instr.AtomicAdd a -> new Instr.AtomicAdd(d, a.array(), a.index(), a.value());
+            case Instr.ArrayLength a -> new Instr.ArrayLength(d, a.array());
+            case Instr.WorkItem w -> new Instr.WorkItem(d, w.builtin(), w.dim());
+            default -> null;
+        };
+    }
+
+    /** Reachable blocks in reverse postorder from the entry (emitters print fewer jumps). */
+    static List<Block> reversePostorder(List<Block> blocks) {
+        Set<Block> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Block> post = new ArrayList<>();
+        ArrayDeque<Block> stack = new ArrayDeque<>();
+        ArrayDeque<java.util.Iterator<Block>> its = new ArrayDeque<>();
+        Block entry = blocks.get(0);
+        seen.add(entry);
+        stack.push(entry);
+        its.push(entry.terminator().successors().iterator());
+        while (!stack.isEmpty()) {
+            java.util.Iterator<Block> it = its.peek();
+            if (it.hasNext()) {
+                Block s = it.next();
+                if (seen.add(s)) {
+                    stack.push(s);
+                    its.push(s.terminator().successors().iterator());
+                }
+            } else {
+                post.add(stack.pop());
+                its.pop();
+            }
+        }
+        java.util.Collections.reverse(post);
+        return post;
     }
 
     // ------------------------------------------------------------ dead code

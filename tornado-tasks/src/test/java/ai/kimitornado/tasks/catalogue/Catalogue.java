@@ -51,6 +51,10 @@ public final class Catalogue {
                 Random r = new Random(s);
                 return new Object[] {floats(r, N, -10, 10), ints(r, N), poisonFloats(N)};
             }),
+            parallel(ControlFlowKernels.class, "helperWithArrays", 1e-6, s -> {
+                Random r = new Random(s);
+                return new Object[] {floats(r, 40 * 40, -1, 1), floats(r, 40, -1, 1), poisonFloats(40), 40};
+            }),
             parallel(ControlFlowKernels.class, "staticFinals", 0, s -> new Object[] {ints(new Random(s), N), poisonInts(N)}),
             // arithmetic
             parallel(ArithmeticKernels.class, "intArith", 0, s -> {
@@ -127,6 +131,9 @@ public final class Catalogue {
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},
                     Grid.of1d(4 * GridKernels.GROUP, GridKernels.GROUP), 1e-5),
+            entry(GridKernels.class, "localHelpers", s -> new Object[] {new KernelContext(),
+                floats(new Random(s), 3 * GridKernels.GROUP, -1, 1), poisonFloats(3)},
+                    Grid.of1d(3 * GridKernels.GROUP, GridKernels.GROUP), 1e-6),
             entry(GridKernels.class, "matmulTiled", s -> {
                 Random r = new Random(s);
                 int n = 4 * GridKernels.TILE;

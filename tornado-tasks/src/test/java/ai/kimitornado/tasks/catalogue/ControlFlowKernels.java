@@ -164,6 +164,35 @@ public final class ControlFlowKernels {
         }
     }
 
+    static float dotRow(FloatArray m, FloatArray v, int row, int n) {
+        float s = 0;
+        for (int k = 0; k < n; k++) {
+            s += m.get(row * n + k) * v.get(k);
+        }
+        return s;
+    }
+
+    static boolean isOdd(long x) {
+        return (x & 1) != 0;
+    }
+
+    static double half(double d) {
+        return d / 2;
+    }
+
+    static long mix(long a, int b) {
+        return a * 31 + b;
+    }
+
+    /** Helpers taking arrays, returning float/long/boolean/double. */
+    public static void helperWithArrays(FloatArray m, FloatArray v, FloatArray out, int n) {
+        for (@Parallel int r = 0; r < n; r++) {
+            float d = dotRow(m, v, r, n);
+            long h = mix(r, Float.floatToRawIntBits(d) & 0xFF);
+            out.set(r, isOdd(h) ? (float) half(d) : d);
+        }
+    }
+
     static final int FOLDED = Integer.getInteger("kimi.catalogue.never.set", 3) * 7;
     static final boolean CHECKS = false;
 

@@ -31,6 +31,29 @@ public final class GridKernels {
         }
     }
 
+    static void storeTile(float[] tile, int index, float v) {
+        tile[index] = v;
+    }
+
+    static float sumTile(float[] tile, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += tile[i];
+        }
+        return s;
+    }
+
+    /** Local arrays passed to helpers; early return of all but one work-item after the last barrier. */
+    public static void localHelpers(KernelContext ctx, FloatArray in, FloatArray out) {
+        float[] tile = ctx.allocateFloatLocalArray(GROUP);
+        storeTile(tile, ctx.localIdx, in.get(ctx.globalIdx) * 2);
+        ctx.localBarrier();
+        if (ctx.localIdx != 0) {
+            return;
+        }
+        out.set(ctx.groupIdx, sumTile(tile, ctx.localGroupSizeX));
+    }
+
     /** Tiled matrix multiply c = a·b, all n×n row-major, TILE×TILE work-groups with local tiles. */
     public static void matmulTiled(KernelContext ctx, FloatArray a, FloatArray b, FloatArray c, int n) {
         float[] ta = ctx.allocateFloatLocalArray(TILE * TILE);
