@@ -27,6 +27,9 @@ public final class GemmBf16 {
         int r0 = ctx.groupIdx * tile;
         int t0 = ctx.groupIdy * tile;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t0 >= count) {
+            return; // uniform over the group: token tiles past the chunk's valid rows do nothing
+        }
         float acc = 0f;
         for (int k0 = 0; k0 < cols; k0 += tile) {
             // thread (lx, ly) stages W[r0+ly][k0+lx] and X[t0+ly][k0+lx]: consecutive lx → consecutive k

@@ -20,7 +20,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * pairs [H*3*cap*cap] P, A, T; wm [H*cap*dk] W; um [H*cap*dv] U then Vn.
  * Grid: one work-group per head (groupIdx); phases are separated by work-group barriers with a global fence
  * (each group touches only its own head's slices). In the last phase work-item e owns value column e of S,
- * Vn and O, so reading S for O and then overwriting it needs no barrier.
+ * Vn and O, so reading S for O and then overwriting it needs no barrier. A chunk at position 0 starts a new
+ * sequence: the incoming state is taken as zero (and overwritten).
  */
 public final class KdaChunkPrefill {
     private KdaChunkPrefill() {
@@ -47,6 +48,14 @@ public final class KdaChunkPrefill {
         int tBase = aBase + cap * cap;    // T
         int uBase = h * cap * dv;         // U / Vn [r][e]
         int sBase = h * dk * dv;
+
+        if (meta.get(KernelLimits.META_POSITION) == 0) {
+            for (int e = lid; e < dv; e += nt) {
+                for (int d = 0; d < dk; d++) {
+                    state.set(sBase + d * dv + e, 0f);
+                }
+            }
+        }
 
         // 1. cumulative log decay per key channel, and the two bounded decay factors
         for (int d = lid; d < dk; d += nt) {

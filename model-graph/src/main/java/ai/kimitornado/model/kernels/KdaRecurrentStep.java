@@ -16,6 +16,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * so the column updates need no reduction; q_t, k_t and exp(g_t) are staged in local memory per token.
  * The decay is folded into both passes (p = Σ_i S[i][j]·α_i·k_i, then S[i][j] = S[i][j]·α_i + k_i·u), so S is
  * read twice and written once per token. Tokens t &lt; count of the chunk are processed in order.
+ * A chunk at position 0 starts a new sequence: the group zeroes its head's state first.
  */
 public final class KdaRecurrentStep {
     private KdaRecurrentStep() {
@@ -32,6 +33,13 @@ public final class KdaRecurrentStep {
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
         int sBase = h * dk * dv;
+        if (meta.get(KernelLimits.META_POSITION) == 0) {
+            for (int j = lid; j < dv; j += nt) {
+                for (int i = 0; i < dk; i++) {
+                    state.set(sBase + i * dv + j, 0f);
+                }
+            }
+        }
         for (int t = 0; t < count; t++) {
             int kBase = t * heads * dk + h * dk;
             for (int i = lid; i < dk; i += nt) {

@@ -1,7 +1,6 @@
 package ai.kimitornado.model.kernels;
 
 import ai.kimitornado.tasks.api.KernelContext;
-import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
 
@@ -16,7 +15,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Writes {@code slots = topK + shared} entries per token: ids [C*slots], weights [C*slots]; with
  * {@code sharedSlot = 1} the last slot is the shared expert, packed as expert index {@code experts} with weight 1,
  * so {@link MoeExpertsGateUp}/{@link MoeExpertsDown} run routed and shared experts in one launch each.
- * Shapes: logits [C*E], bias [E] bf16. Grid: one work-group per token (groupIdx), local size a power of two ≤ 256,
+ * Shapes: logits [C*E], bias [E] fp32 (kept exact: it decides the routing). Grid: one work-group per token (groupIdx), local size a power of two ≤ 256,
  * E ≤ {@link KernelLimits#MAX_EXPERTS}; top-k by k rounds of a local (value, index) arg-max reduction.
  */
 public final class MoeRouterTopK {
@@ -27,7 +26,7 @@ public final class MoeRouterTopK {
     static final float TAKEN = -3.0e38f;
     static final float NONE = -3.4e38f;
 
-    public static void apply(KernelContext ctx, FloatArray logits, BFloat16Array bias, IntArray ids, FloatArray weights,
+    public static void apply(KernelContext ctx, FloatArray logits, FloatArray bias, IntArray ids, FloatArray weights,
                              IntArray meta, int experts, int topK, int groups, int topkGroups, int renormalize,
                              float scaling, int sharedSlot) {
         float[] scores = ctx.allocateFloatLocalArray(KernelLimits.MAX_EXPERTS);
@@ -46,7 +45,7 @@ public final class MoeRouterTopK {
         for (int e = lid; e < experts; e += nt) {
             float s = 1f / (1f + (float) Math.exp(-logits.get(t * experts + e)));
             scores[e] = s;
-            sel[e] = s + Bf16.widen(bias.getBits(e));
+            sel[e] = s + bias.get(e);
         }
         ctx.localBarrier();
         if (groups > 1 && lid == 0) {

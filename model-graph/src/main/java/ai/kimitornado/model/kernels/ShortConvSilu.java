@@ -12,7 +12,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * sequence start), which is then replaced by the last W−1 inputs (KIMI_LINEAR.md §5.6).
  * Shapes per tensor: raw, out [C*channels], taps [channels*W] bf16 ([C,1,W]), hist [(W−1)*channels] fp32.
  * Grid: one work-item per (tensor, channel), global 3·channels; each walks the chunk's tokens in order,
- * so the history update needs no synchronisation.
+ * so the history update needs no synchronisation. A chunk at position 0 starts a new sequence: the history is
+ * read as zeros whatever the buffer holds (no separate reset pass).
  */
 public final class ShortConvSilu {
     private ShortConvSilu() {
@@ -25,18 +26,24 @@ public final class ShortConvSilu {
                            IntArray meta, int channels, int width) {
         int i = ctx.globalIdx;
         int count = meta.get(KernelLimits.META_COUNT);
+        int fresh = meta.get(KernelLimits.META_POSITION) == 0 ? 1 : 0;
         if (i < channels) {
-            channel(rawQ, tapsQ, histQ, outQ, i, count, channels, width);
+            channel(rawQ, tapsQ, histQ, outQ, i, count, channels, width, fresh);
         } else if (i < 2 * channels) {
-            channel(rawK, tapsK, histK, outK, i - channels, count, channels, width);
+            channel(rawK, tapsK, histK, outK, i - channels, count, channels, width, fresh);
         } else if (i < 3 * channels) {
-            channel(rawV, tapsV, histV, outV, i - 2 * channels, count, channels, width);
+            channel(rawV, tapsV, histV, outV, i - 2 * channels, count, channels, width, fresh);
         }
     }
 
     static void channel(FloatArray raw, BFloat16Array taps, FloatArray hist, FloatArray out,
-                        int c, int count, int channels, int width) {
+                        int c, int count, int channels, int width, int fresh) {
         int back = width - 1;
+        if (fresh != 0) {
+            for (int j = 0; j < back; j++) {
+                hist.set(j * channels + c, 0f);
+            }
+        }
         for (int t = 0; t < count; t++) {
             float acc = 0f;
             for (int j = 0; j < width; j++) {

@@ -30,8 +30,10 @@ class KdaKernelsTest {
         int capacity = 5;
         BFloat16Array[] taps = {data.bf16(channels * width, 0.8f), data.bf16(channels * width, 0.8f),
                 data.bf16(channels * width, 0.8f)};
-        FloatArray[] hist = {new FloatArray((width - 1) * channels), new FloatArray((width - 1) * channels),
-                new FloatArray((width - 1) * channels)};
+        // stale history from an earlier sequence: a call at position 0 must read it as zeros
+        FloatArray[] hist = {FloatArray.fromArray(data.uniform((width - 1) * channels, 9f)),
+                FloatArray.fromArray(data.uniform((width - 1) * channels, 9f)),
+                FloatArray.fromArray(data.uniform((width - 1) * channels, 9f))};
         float[][][] refHist = new float[3][width - 1][channels];
         for (int[] call : new int[][] {{5, 0}, {2, 5}, {1, 7}}) { // (count, position): history carries over
             int count = call[0];
@@ -199,7 +201,7 @@ class KdaKernelsTest {
         int steps = heads == 32 ? 2 : 9;
         KdaInputs in = KdaInputs.random(data, heads, dk, dv, steps, 20f);
         double[] refState = new double[heads * dk * dv];
-        FloatArray state = new FloatArray(heads * dk * dv);
+        FloatArray state = FloatArray.fromArray(data.uniform(heads * dk * dv, 5f)); // stale: position 0 resets it
         int[][] calls = steps == 2 ? new int[][] {{0, 1}, {1, 1}} : new int[][] {{0, 4}, {4, 1}, {5, 4}};
         for (int[] call : calls) {
             int from = call[0];
@@ -229,7 +231,7 @@ class KdaKernelsTest {
         int cap = 64;
         KdaInputs in = KdaInputs.random(data, heads, dk, dv, total, 20f);
         double[] refState = new double[heads * dk * dv];
-        FloatArray state = new FloatArray(heads * dk * dv);
+        FloatArray state = FloatArray.fromArray(data.uniform(heads * dk * dv, 5f)); // stale: position 0 resets it
         FloatArray cum = new FloatArray(heads * cap * dk);
         FloatArray decays = new FloatArray(heads * 2 * cap * dk);
         FloatArray pairs = new FloatArray(heads * 3 * cap * cap);

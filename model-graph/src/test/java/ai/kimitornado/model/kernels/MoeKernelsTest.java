@@ -29,7 +29,7 @@ class MoeKernelsTest {
         int capacity = 3;
         int count = 3;
         BFloat16Array gate = data.bf16(experts * dim, 0.5f);
-        BFloat16Array bias = data.bf16(experts, 0.05f);
+        FloatArray bias = FloatArray.fromArray(data.uniform(experts, 0.05f));
         // packed [(E+1), I, D] / [(E+1), D, I]; the shared expert is packed last
         BFloat16Array w1 = data.bf16((experts + 1) * inter * dim, 0.3f);
         BFloat16Array w3 = data.bf16((experts + 1) * inter * dim, 0.3f);
