@@ -18,13 +18,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * barriers and local memory execute with OpenCL semantics. The kernel is called reflectively with a fresh
  * {@link KernelContext} per work-item in place of the context argument.
  */
-final class LocalGrid {
+public final class LocalGrid {
     private LocalGrid() {
     }
 
     /** Runs {@code owner.method(args)} over global × local (1–2 dims; global a multiple of local). */
     static void launch(Class<?> owner, String method, long[] global, long[] local, Object... args) {
-        Method m = find(owner, method);
+        launch(find(owner, method), global, local, args);
+    }
+
+    /** Runs kernel {@code m} over global × local with {@code args} (the KernelContext placeholder replaced). */
+    public static void launch(Method m, long[] global, long[] local, Object... args) {
+        Class<?> owner = m.getDeclaringClass();
+        String method = m.getName();
         int gx = (int) global[0], gy = global.length > 1 ? (int) global[1] : 1;
         int lx = (int) local[0], ly = local.length > 1 ? (int) local[1] : 1;
         if (gx % lx != 0 || gy % ly != 0) {

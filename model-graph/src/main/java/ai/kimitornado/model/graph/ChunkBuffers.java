@@ -1,0 +1,112 @@
+package ai.kimitornado.model.graph;
+
+import ai.kimitornado.model.kernels.KernelLimits;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fixed activation buffers for chunks of up to {@code capacity} tokens (C), shared by the prefill graph (C rows)
+ * and the decode graph (row 0), reused by every layer. Only {@code tokens} and {@code meta} go to the device per
+ * step and only {@code sampledId} comes back; {@code logits} and {@code capture} are read on demand.
+ */
+public final class ChunkBuffers {
+    final int capacity;
+    final IntArray tokens;          // [C] token ids of the chunk
+    final IntArray meta;            // [META_SIZE] position, count, seed
+    final FloatArray h;             // [C*D] residual stream
+    final FloatArray xn;            // [C*D] normed input of the current sub-block
+    // KDA
+    final FloatArray qRaw, kRaw, vRaw;   // [C * H*dk] pre-conv projections
+    final FloatArray q, k, v;            // [C * H*dk] after conv + SiLU (q, k then L2-normalised)
+    final FloatArray fLow, gLow;         // [C*dk] low-rank forget / output gate
+    final FloatArray g;                  // [C * H*dk] log decay
+    final FloatArray beta;               // [C*H]
+    final FloatArray gate;               // [C * H*dv] output gate logits
+    final FloatArray o, y;               // [C * H*dv] attention output, gated-normed output
+    final FloatArray cum, decays, pairs, wm, um; // chunkwise scratch (see KdaChunkPrefill)
+    // MLA
+    final FloatArray mlaQ;          // [C * H*(nope+rope)]
+    final FloatArray ckv;           // [C * (kvLora+rope)]
+    final FloatArray qLat;          // [C * H*kvLora]
+    final FloatArray partials;      // [C * H*splits*(kvLora+2)]
+    final FloatArray latentCtx;     // [C * H*kvLora]
+    final FloatArray attn;          // [C * H*v]
+    final int splitLen, splits;
+    // MLP / MoE
+    final FloatArray denseAct;      // [C * I_dense]
+    final FloatArray routerLogits;  // [C*E]
+    final IntArray expertIds;       // [C*slots]
+    final FloatArray expertWeights; // [C*slots]
+    final FloatArray moeAct;        // [C * slots*I]
+    // head
+    final FloatArray logits;        // [C*V]
+    final IntArray sampledId;       // [1]
+    final FloatArray capture;       // [(L+1) * C*D] hidden after the embedding and each layer (null: off)
+
+    ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden) {
+        this.capacity = capacity;
+        int c = capacity;
+        int ch = d.kdaChannels();
+        int dk = d.kdaHeadDim();
+        tokens = new IntArray(c);
+        meta = new IntArray(KernelLimits.META_SIZE);
+        h = new FloatArray(c * d.hidden());
+        xn = new FloatArray(c * d.hidden());
+        qRaw = new FloatArray(c * ch);
+        kRaw = new FloatArray(c * ch);
+        vRaw = new FloatArray(c * ch);
+        q = new FloatArray(c * ch);
+        k = new FloatArray(c * ch);
+        v = new FloatArray(c * ch);
+        fLow = new FloatArray(c * dk);
+        gLow = new FloatArray(c * dk);
+        g = new FloatArray(c * ch);
+        beta = new FloatArray(c * d.kdaHeads());
+        gate = new FloatArray(c * ch);
+        o = new FloatArray(c * ch);
+        y = new FloatArray(c * ch);
+        cum = new FloatArray(d.kdaHeads() * c * dk);
+        decays = new FloatArray(d.kdaHeads() * 2 * c * dk);
+        pairs = new FloatArray(d.kdaHeads() * 3 * c * c);
+        wm = new FloatArray(d.kdaHeads() * c * dk);
+        um = new FloatArray(d.kdaHeads() * c * dk);
+        mlaQ = new FloatArray(c * d.mlaQueryWidth());
+        ckv = new FloatArray(c * d.latentRow());
+        qLat = new FloatArray(c * d.mlaHeads() * d.kvLora());
+        splitLen = Math.min(KernelLimits.MAX_SPLIT, Math.max(16, Integer.highestOneBit(Math.max(1, maxContext / 16))));
+        splits = (maxContext + splitLen - 1) / splitLen;
+        partials = new FloatArray(c * d.mlaHeads() * splits * (d.kvLora() + 2));
+        latentCtx = new FloatArray(c * d.mlaHeads() * d.kvLora());
+        attn = new FloatArray(c * d.mlaHeads() * d.vDim());
+        denseAct = new FloatArray(c * Math.max(1, d.denseInter()));
+        routerLogits = new FloatArray(c * Math.max(1, d.experts()));
+        expertIds = new IntArray(c * Math.max(1, d.moeSlots()));
+        expertWeights = new FloatArray(c * Math.max(1, d.moeSlots()));
+        moeAct = new FloatArray(c * Math.max(1, d.moeSlots() * d.moeInter()));
+        logits = new FloatArray(c * d.vocab());
+        sampledId = new IntArray(1);
+        capture = captureHidden ? new FloatArray((d.layers() + 1) * c * d.hidden()) : null;
+    }
+
+    /** Every buffer (for the memory estimate). */
+    List<NativeArray> arrays() {
+        List<NativeArray> out = new ArrayList<>();
+        for (Field f : ChunkBuffers.class.getDeclaredFields()) {
+            if (NativeArray.class.isAssignableFrom(f.getType())) {
+                try {
+                    Object a = f.get(this);
+                    if (a != null) {
+                        out.add((NativeArray) a);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return out;
+    }
+}

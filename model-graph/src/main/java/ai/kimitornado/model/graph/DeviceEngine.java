@@ -1,0 +1,228 @@
+package ai.kimitornado.model.graph;
+
+import ai.kimitornado.model.kernels.KernelLimits;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import ai.kimitornado.weights.config.KimiLinearConfig;
+import ai.kimitornado.weights.safetensors.SafeTensors;
+import java.util.List;
+
+/**
+ * Kimi Linear on a device: one plan holding two graphs over the same resident weights and sequence state —
+ * prefill (chunks of up to {@code prefillChunk} tokens, KDA chunkwise, causal MLA) and decode (one token, KDA
+ * recurrent step, MLA absorbed split attention). Each step uploads only the chunk's token ids and a 16-byte meta
+ * record and downloads only the sampled id; logits and per-layer hidden states are read on demand.
+ * <pre>{@code
+ * try (DeviceEngine e = DeviceEngine.open(modelDir, DeviceEngine.Options.defaults("opencl:0:0"))) {
+ *     int next = e.prefill(promptIds);
+ *     for (int i = 0; i < 24; i++) next = e.decode(next);
+ * }
+ * }</pre>
+ * Not thread-safe.
+ */
+public final class DeviceEngine implements AutoCloseable {
+
+    /**
+     * @param deviceId      runtime device id ({@code java}, {@code opencl:P:D}, {@code cuda:N}, {@code spirv:P:D})
+     * @param maxContext    tokens the MLA caches hold
+     * @param prefillChunk  tokens per prefill execution (also the KDA chunk size)
+     * @param captureHidden keep the hidden state after the embedding and every layer (for {@code verify --layers})
+     */
+    public record Options(String deviceId, int maxContext, int prefillChunk, SamplingSpec sampling, boolean captureHidden) {
+        public Options {
+            if (maxContext <= 0 || prefillChunk <= 0 || prefillChunk > 256) {
+                throw new IllegalArgumentException("DeviceEngine.Options: maxContext " + maxContext
+                        + " must be positive and prefillChunk " + prefillChunk + " in 1..256");
+            }
+        }
+
+        public static Options defaults(String deviceId) {
+            return new Options(deviceId, 4096, 64, SamplingSpec.GREEDY, false);
+        }
+
+        public Options withCaptureHidden(boolean capture) {
+            return new Options(deviceId, maxContext, prefillChunk, sampling, capture);
+        }
+
+        public Options withMaxContext(int tokens) {
+            return new Options(deviceId, tokens, prefillChunk, sampling, captureHidden);
+        }
+
+        public Options withSampling(SamplingSpec s) {
+            return new Options(deviceId, maxContext, prefillChunk, s, captureHidden);
+        }
+    }
+
+    private final ModelDims dims;
+    private final ChunkBuffers buffers;
+    private final ForwardGraph prefillGraph;
+    private final ForwardGraph decodeGraph;
+    private final GraphExecutor executor;
+    private final int maxContext;
+    private int position;
+    private float[][][] hidden; // [L+1][T][D] of the last prefill/decode call (captureHidden)
+
+    /** For callers that hold the config and tensors already, with a chosen executor. */
+    public DeviceEngine(KimiLinearConfig config, SafeTensors tensors, Options options, GraphExecutor executor) {
+        this.dims = ModelDims.of(config);
+        this.maxContext = options.maxContext();
+        this.executor = executor;
+        boolean[] isKda = new boolean[dims.layers()];
+        for (int l = 0; l < isKda.length; l++) {
+            isKda[l] = config.isKda(l);
+        }
+        ModelWeights weights = ModelWeights.load(config, dims, tensors);
+        SequenceState state = new SequenceState(dims, isKda, options.maxContext());
+        this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden());
+        checkMemory(weights, state, executor);
+        ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling());
+        this.prefillGraph = builder.build("prefill", options.prefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
+        this.decodeGraph = builder.build("decode", 1, ForwardGraphBuilder.KdaForm.RECURRENT);
+        setSeed(options.sampling().seed());
+        executor.prepare(List.of(prefillGraph, decodeGraph));
+    }
+
+    private void checkMemory(ModelWeights weights, SequenceState state, GraphExecutor executor) {
+        long need = weights.bytes() + sum(state.arrays()) + sum(buffers.arrays());
+        long have = executor.deviceMemoryBytes();
+        if (have > 0 && need > have) {
+            throw new IllegalStateException(String.format(
+                    "DeviceEngine: the model needs %.2f GiB on %s (weights %.2f GiB, state for %d tokens %.2f GiB,"
+                            + " buffers %.2f GiB) but the device has %.2f GiB; use a smaller --max-context or a larger device",
+                    gib(need), executor.deviceId(), gib(weights.bytes()), maxContext, gib(sum(state.arrays())),
+                    gib(sum(buffers.arrays())), gib(have)));
+        }
+    }
+
+    /** Starts a new sequence (the next prefill runs at position 0, which resets KDA state and conv history). */
+    public void reset() {
+        position = 0;
+    }
+
+    /** Seed of the top-p sampler (ignored when greedy). */
+    public void setSeed(int seed) {
+        buffers.meta.set(KernelLimits.META_SEED, seed);
+    }
+
+    public int position() {
+        return position;
+    }
+
+    public String deviceId() {
+        return executor.deviceId();
+    }
+
+    /** Runs the prompt (appended to the current sequence) in chunks; returns the sampled next token id. */
+    public int prefill(int[] ids) {
+        return prefill(ids, null);
+    }
+
+    /** As {@link #prefill(int[])}, and returns the logits of every prompt position, [T][V]. */
+    public float[][] prefillLogits(int[] ids) {
+        float[][] logits = new float[ids.length][];
+        prefill(ids, logits);
+        return logits;
+    }
+
+    private int prefill(int[] ids, float[][] logitsOut) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("DeviceEngine.prefill: empty prompt");
+        }
+        int chunk = buffers.capacity;
+        hidden = buffers.capture != null ? new float[dims.layers() + 1][ids.length][] : null;
+        int sampled = -1;
+        for (int start = 0; start < ids.length; start += chunk) {
+            int count = Math.min(chunk, ids.length - start);
+            sampled = step(prefillGraph, ids, start, count);
+            collect(start, count, logitsOut);
+        }
+        return sampled;
+    }
+
+    /** One token at the current position; returns the sampled next token id. */
+    public int decode(int id) {
+        hidden = buffers.capture != null ? new float[dims.layers() + 1][1][] : null;
+        int sampled = step(decodeGraph, new int[] {id}, 0, 1);
+        collect(0, 1, null);
+        return sampled;
+    }
+
+    /** Logits of the last position of the last prefill/decode, [V] (a download). */
+    public float[] logits() {
+        executor.download(buffers.logits);
+        int row = buffers.meta.get(KernelLimits.META_COUNT) - 1;
+        float[] out = new float[dims.vocab()];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = buffers.logits.get(row * dims.vocab() + v);
+        }
+        return out;
+    }
+
+    /** Hidden states after the embedding and each layer of the last call, [L+1][T][D] (needs captureHidden). */
+    public float[][][] hiddenStates() {
+        if (hidden == null) {
+            throw new IllegalStateException("DeviceEngine.hiddenStates: open the engine with captureHidden");
+        }
+        return hidden;
+    }
+
+    private int step(ForwardGraph graph, int[] ids, int from, int count) {
+        if (position + count > maxContext) {
+            throw new IllegalStateException("DeviceEngine: position " + position + " + " + count
+                    + " tokens exceeds maxContext " + maxContext);
+        }
+        for (int t = 0; t < count; t++) {
+            int id = ids[from + t];
+            if (id < 0 || id >= dims.vocab()) {
+                throw new IllegalArgumentException("DeviceEngine: token id " + id + " at index " + (from + t)
+                        + " outside the model's vocabulary [0, " + dims.vocab() + ")");
+            }
+            buffers.tokens.set(t, id);
+        }
+        buffers.meta.set(KernelLimits.META_POSITION, position);
+        buffers.meta.set(KernelLimits.META_COUNT, count);
+        executor.execute(graph);
+        position += count;
+        return buffers.sampledId.get(0);
+    }
+
+    private void collect(int start, int count, float[][] logitsOut) {
+        int vocab = dims.vocab();
+        int hid = dims.hidden();
+        if (logitsOut != null) {
+            executor.download(buffers.logits);
+            for (int t = 0; t < count; t++) {
+                float[] row = new float[vocab];
+                for (int v = 0; v < vocab; v++) {
+                    row[v] = buffers.logits.get(t * vocab + v);
+                }
+                logitsOut[start + t] = row;
+            }
+        }
+        if (hidden != null) {
+            executor.download(buffers.capture);
+            for (int slot = 0; slot <= dims.layers(); slot++) {
+                for (int t = 0; t < count; t++) {
+                    float[] row = new float[hid];
+                    int base = (slot * buffers.capacity + t) * hid;
+                    for (int i = 0; i < hid; i++) {
+                        row[i] = buffers.capture.get(base + i);
+                    }
+                    hidden[slot][start + t] = row;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+
+    private static long sum(List<NativeArray> arrays) {
+        return arrays.stream().mapToLong(NativeArray::getNumBytes).sum();
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (1024.0 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,244 @@
+package ai.kimitornado.model.graph;
+
+import ai.kimitornado.model.kernels.CopyRows;
+import ai.kimitornado.model.kernels.EmbeddingGather;
+import ai.kimitornado.model.kernels.GatedHeadRmsNorm;
+import ai.kimitornado.model.kernels.GemmBf16;
+import ai.kimitornado.model.kernels.KdaBeta;
+import ai.kimitornado.model.kernels.KdaChunkPrefill;
+import ai.kimitornado.model.kernels.KdaForgetGate;
+import ai.kimitornado.model.kernels.KdaRecurrentStep;
+import ai.kimitornado.model.kernels.KernelLimits;
+import ai.kimitornado.model.kernels.L2NormQk;
+import ai.kimitornado.model.kernels.MatVecBf16;
+import ai.kimitornado.model.kernels.MlaAttentionCombine;
+import ai.kimitornado.model.kernels.MlaAttentionPartial;
+import ai.kimitornado.model.kernels.MlaLatentNormAppend;
+import ai.kimitornado.model.kernels.MlaQueryAbsorb;
+import ai.kimitornado.model.kernels.MlaValueUp;
+import ai.kimitornado.model.kernels.MoeExpertsDown;
+import ai.kimitornado.model.kernels.MoeExpertsGateUp;
+import ai.kimitornado.model.kernels.MoeRouterTopK;
+import ai.kimitornado.model.kernels.RmsNormRows;
+import ai.kimitornado.model.kernels.SampleArgmax;
+import ai.kimitornado.model.kernels.SampleTopP;
+import ai.kimitornado.model.kernels.ShortConvSilu;
+import ai.kimitornado.model.kernels.SwiGluGateUp;
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the forward pass over one chunk as a {@link ForwardGraph}. A layer reads like the paper:
+ * norm → mixer (KDA or MLA) → residual → norm → MLP or MoE → residual; then final norm → LM head → sampling,
+ * so only the token id returns. Two shapes of the same graph:
+ * <ul>
+ *   <li>decode: capacity 1, GEMV projections, KDA recurrent step, MLA absorbed split attention;</li>
+ *   <li>prefill: capacity C, tiled GEMM projections, KDA chunkwise form, MLA causal attention over the cache
+ *       (absorbed, the chunk's own latents appended first).</li>
+ * </ul>
+ * Residual adds are absorbed by the o_proj / down projections (accumulate) and the MoE down kernel.
+ */
+final class ForwardGraphBuilder {
+    /** Mixer form of KDA in a graph. */
+    enum KdaForm { RECURRENT, CHUNKWISE }
+
+    private final ModelDims d;
+    private final ModelWeights w;
+    private final SequenceState s;
+    private final ChunkBuffers b;
+    private final SamplingSpec sampling;
+    private final KernelContext ctx = new KernelContext();
+    private List<KernelLaunch> launches;
+    private int capacity;
+
+    ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling) {
+        this.d = d;
+        this.w = w;
+        this.s = s;
+        this.b = b;
+        this.sampling = sampling;
+    }
+
+    ForwardGraph build(String name, int capacity, KdaForm kdaForm) {
+        if (capacity > b.capacity) {
+            throw new IllegalArgumentException("graph " + name + ": capacity " + capacity + " exceeds the buffers' " + b.capacity);
+        }
+        this.capacity = capacity;
+        this.launches = new ArrayList<>();
+        int hid = d.hidden();
+        launch("embed", EmbeddingGather.class, "gather", grid1(capacity * hid, 64),
+                ctx, b.tokens, w.embedding(), b.h, b.meta, hid);
+        capture(0);
+        for (int l = 0; l < d.layers(); l++) {
+            ModelWeights.Layer layer = w.layers().get(l);
+            String p = "l" + l + "_";
+            rmsNorm(p + "input_norm", b.h, layer.inputNorm(), b.xn);
+            if (layer.kda() != null) {
+                kda(p, l, layer.kda(), kdaForm);
+            } else {
+                mla(p, l, layer.mla());
+            }
+            rmsNorm(p + "post_norm", b.h, layer.postNorm(), b.xn);
+            if (layer.dense() != null) {
+                ModelWeights.Mlp m = layer.dense();
+                launch(p + "mlp_gate_up", SwiGluGateUp.class, "gateUp", rowGroups(d.denseInter(), hid),
+                        ctx, m.gate(), m.up(), b.xn, b.denseAct, b.meta, d.denseInter(), hid);
+                linear(p + "mlp_down", m.down(), b.denseAct, b.h, hid, d.denseInter(), true);
+            } else {
+                moe(p, layer.moe());
+            }
+            capture(l + 1);
+        }
+        rmsNorm("final_norm", b.h, w.finalNorm(), b.xn);
+        linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
+        int sampleLocal = pow2AtMost(d.vocab(), KernelLimits.MAX_LOCAL);
+        if (sampling.greedy()) {
+            launch("sample", SampleArgmax.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
+                    ctx, b.logits, b.sampledId, b.meta, d.vocab());
+        } else {
+            launch("sample", SampleTopP.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
+                    ctx, b.logits, b.sampledId, b.meta, d.vocab(), 1f / sampling.temperature(), sampling.topP());
+        }
+        List<NativeArray> onDemand = new ArrayList<>(List.of(b.logits));
+        if (b.capture != null) {
+            onDemand.add(b.capture);
+        }
+        return new ForwardGraph(name, capacity, List.copyOf(launches), w.arrays(), List.of(b.tokens, b.meta),
+                List.of(b.sampledId), List.copyOf(onDemand));
+    }
+
+    private void kda(String p, int l, ModelWeights.Kda k, KdaForm form) {
+        int hid = d.hidden();
+        int ch = d.kdaChannels();
+        int heads = d.kdaHeads();
+        int dk = d.kdaHeadDim();
+        linear(p + "q_proj", k.qProj(), b.xn, b.qRaw, ch, hid, false);
+        linear(p + "k_proj", k.kProj(), b.xn, b.kRaw, ch, hid, false);
+        linear(p + "v_proj", k.vProj(), b.xn, b.vRaw, ch, hid, false);
+        launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch, 64),
+                ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
+                b.q, b.k, b.v, b.meta, ch, d.convWidth());
+        launch(p + "qk_norm", L2NormQk.class, "apply", headGroups(2 * heads, dk),
+                ctx, b.q, b.k, b.meta, heads, dk, (float) (1.0 / Math.sqrt(dk)));
+        linear(p + "f_a", k.faProj(), b.xn, b.fLow, dk, hid, false);
+        launch(p + "forget_gate", KdaForgetGate.class, "apply", rowGroups(ch, dk),
+                ctx, b.fLow, k.fbProj(), k.dtBias(), k.aLog(), b.g, b.meta, ch, dk, dk);
+        launch(p + "beta", KdaBeta.class, "apply", rowGroups(heads, hid), ctx, k.bProj(), b.xn, b.beta, b.meta, heads, hid);
+        linear(p + "g_a", k.gaProj(), b.xn, b.gLow, dk, hid, false);
+        linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
+        int local = Math.min(dk, KernelLimits.MAX_LOCAL);
+        if (form == KdaForm.RECURRENT) {
+            launch(p + "kda_recurrent", KdaRecurrentStep.class, "run", new long[][] {{(long) heads * local}, {local}},
+                    ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.meta, heads, dk, dk);
+        } else {
+            launch(p + "kda_chunk", KdaChunkPrefill.class, "run", new long[][] {{(long) heads * local}, {local}},
+                    ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.cum, b.decays, b.pairs, b.wm, b.um,
+                    b.meta, heads, dk, dk, capacity);
+        }
+        launch(p + "o_norm", GatedHeadRmsNorm.class, "apply", headGroups(heads, dk),
+                ctx, b.o, b.gate, k.oNorm(), b.y, b.meta, heads, dk, d.rmsEps());
+        linear(p + "o_proj", k.oProj(), b.y, b.h, hid, ch, true);
+    }
+
+    private void mla(String p, int l, ModelWeights.Mla m) {
+        int hid = d.hidden();
+        int heads = d.mlaHeads();
+        int lora = d.kvLora();
+        linear(p + "q_proj", m.qProj(), b.xn, b.mlaQ, d.mlaQueryWidth(), hid, false);
+        linear(p + "kv_a", m.kvAProj(), b.xn, b.ckv, d.latentRow(), hid, false);
+        launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
+                new long[][] {{(long) capacity * pow2AtMost(lora, KernelLimits.MAX_LOCAL)}, {pow2AtMost(lora, KernelLimits.MAX_LOCAL)}},
+                ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
+        launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, 64, capacity),
+                ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
+        int local = pow2AtMost(b.splitLen, KernelLimits.MAX_LOCAL);
+        launch(p + "attn_partial", MlaAttentionPartial.class, "apply",
+                new long[][] {{(long) heads * b.splits * local, capacity}, {local, 1}},
+                ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.meta, heads, d.nope(), d.rope(), lora, b.splitLen,
+                b.splits, (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+        launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, 64, capacity),
+                ctx, b.partials, b.latentCtx, b.meta, heads, lora, b.splits);
+        launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
+                ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
+        linear(p + "o_proj", m.oProj(), b.attn, b.h, hid, heads * d.vDim(), true);
+    }
+
+    private void moe(String p, ModelWeights.Moe m) {
+        int hid = d.hidden();
+        int slots = d.moeSlots();
+        linear(p + "router", m.router(), b.xn, b.routerLogits, d.experts(), hid, false);
+        int routerLocal = pow2AtMost(d.experts(), KernelLimits.MAX_LOCAL);
+        launch(p + "router_topk", MoeRouterTopK.class, "apply", new long[][] {{(long) capacity * routerLocal}, {routerLocal}},
+                ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
+                d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
+        launch(p + "experts_gate_up", MoeExpertsGateUp.class, "apply", rowGroups(slots * d.moeInter(), hid),
+                ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, d.moeInter(), hid);
+        launch(p + "experts_down", MoeExpertsDown.class, "apply", rowGroups(hid, d.moeInter()),
+                ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, d.moeInter(), hid);
+    }
+
+    /** y (+)= W·x: GEMV for a single token, tiled GEMM for a chunk. */
+    private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
+        int acc = accumulate ? 1 : 0;
+        if (capacity == 1) {
+            launch(name, MatVecBf16.class, "matVec", rowGroups(rows, cols), ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+        } else {
+            int tile = KernelLimits.GEMM_TILE;
+            launch(name, GemmBf16.class, "gemm", new long[][] {{roundUp(rows, tile), roundUp(capacity, tile)}, {tile, tile}},
+                    ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+        }
+    }
+
+    private void rmsNorm(String name, FloatArray x, BFloat16Array weight, FloatArray y) {
+        int local = pow2AtMost(d.hidden(), KernelLimits.MAX_LOCAL);
+        launch(name, RmsNormRows.class, "apply", new long[][] {{(long) capacity * local}, {local}},
+                ctx, x, weight, y, b.meta, d.hidden(), d.rmsEps());
+    }
+
+    private void capture(int slot) {
+        if (b.capture != null) {
+            launch("capture" + slot, CopyRows.class, "apply", grid1(capacity * d.hidden(), 64),
+                    ctx, b.h, b.capture, b.meta, slot * b.capacity * d.hidden(), d.hidden());
+        }
+    }
+
+    /** A work-group per output row (x) and per token (y); the group strides over {@code cols}. */
+    private long[][] rowGroups(int rows, int cols) {
+        int local = pow2AtMost(cols, KernelLimits.MAX_LOCAL);
+        return new long[][] {{(long) rows * local, capacity}, {local, 1}};
+    }
+
+    /** A work-group per head (x) and per token (y); the group strides over the head dim. */
+    private long[][] headGroups(int heads, int dim) {
+        int local = pow2AtMost(dim, KernelLimits.MAX_LOCAL);
+        return new long[][] {{(long) heads * local, capacity}, {local, 1}};
+    }
+
+    private static long[][] grid1(long n, int local) {
+        return new long[][] {{roundUp(n, local)}, {local}};
+    }
+
+    private static long[][] grid2(long nx, int local, int ny) {
+        return new long[][] {{roundUp(nx, local), ny}, {local, 1}};
+    }
+
+    private void launch(String name, Class<?> owner, String method, long[][] grid, Object... args) {
+        launches.add(new KernelLaunch(name, Kernels.of(owner, method), args, grid[0], grid[1]));
+    }
+
+    static long roundUp(long n, long m) {
+        return (n + m - 1) / m * m;
+    }
+
+    static int pow2AtMost(int n, int cap) {
+        int p = 1;
+        while (p * 2 <= Math.min(n, cap)) {
+            p *= 2;
+        }
+        return p;
+    }
+}

@@ -1,0 +1,41 @@
+package ai.kimitornado.model.graph;
+
+import ai.kimitornado.model.kernels.LocalGrid;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.util.List;
+
+/**
+ * Test-only executor: runs every launch of a graph on the JVM through {@link LocalGrid} (work-items as virtual
+ * threads with real barriers), on the host arrays themselves — the engine's graph logic checked independently
+ * of any runtime backend.
+ */
+final class LocalGraphExecutor implements GraphExecutor {
+    @Override
+    public void prepare(List<ForwardGraph> graphs) {
+    }
+
+    @Override
+    public void execute(ForwardGraph graph) {
+        for (KernelLaunch launch : graph.launches()) {
+            LocalGrid.launch(launch.kernel(), launch.global(), launch.local(), launch.args());
+        }
+    }
+
+    @Override
+    public void download(NativeArray... arrays) {
+    }
+
+    @Override
+    public String deviceId() {
+        return "local-grid (test harness)";
+    }
+
+    @Override
+    public long deviceMemoryBytes() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+    }
+}
