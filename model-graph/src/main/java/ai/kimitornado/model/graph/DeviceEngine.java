@@ -74,7 +74,8 @@ public final class DeviceEngine implements AutoCloseable {
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden());
         checkMemory(weights, state, executor);
-        ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling());
+        ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling(),
+                executor.maxWorkGroupSize());
         this.prefillGraph = builder.build("prefill", options.prefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
         this.decodeGraph = builder.build("decode", 1, ForwardGraphBuilder.KdaForm.RECURRENT);
         setSeed(options.sampling().seed());
@@ -157,7 +158,10 @@ public final class DeviceEngine implements AutoCloseable {
         return out;
     }
 
-    /** Hidden states after the embedding and each layer of the last call, [L+1][T][D] (needs captureHidden). */
+    /**
+     * Hidden states of the last call, [L+1][T][D] (needs captureHidden): after the embedding, after each layer,
+     * and — for the last slot — after the final norm (the transformers {@code hidden_states} convention).
+     */
     public float[][][] hiddenStates() {
         if (hidden == null) {
             throw new IllegalStateException("DeviceEngine.hiddenStates: open the engine with captureHidden");

@@ -52,10 +52,18 @@ final class ForwardGraphBuilder {
     private final ChunkBuffers b;
     private final SamplingSpec sampling;
     private final KernelContext ctx = new KernelContext();
+    /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
+    private final int maxLocal;
     private List<KernelLaunch> launches;
     private int capacity;
 
-    ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling) {
+    ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling,
+                        int maxLocal) {
+        if (maxLocal < 1 || maxLocal > KernelLimits.MAX_LOCAL || Integer.bitCount(maxLocal) != 1) {
+            throw new IllegalArgumentException("ForwardGraphBuilder: work-group limit " + maxLocal
+                    + " must be a power of two in 1.." + KernelLimits.MAX_LOCAL);
+        }
+        this.maxLocal = maxLocal;
         this.d = d;
         this.w = w;
         this.s = s;
@@ -70,9 +78,9 @@ final class ForwardGraphBuilder {
         this.capacity = capacity;
         this.launches = new ArrayList<>();
         int hid = d.hidden();
-        launch("embed", EmbeddingGather.class, "gather", grid1(capacity * hid, 64),
+        launch("embed", EmbeddingGather.class, "gather", grid1(capacity * hid),
                 ctx, b.tokens, w.embedding(), b.h, b.meta, hid);
-        capture(0);
+        capture(0, b.h);
         for (int l = 0; l < d.layers(); l++) {
             ModelWeights.Layer layer = w.layers().get(l);
             String p = "l" + l + "_";
@@ -91,11 +99,14 @@ final class ForwardGraphBuilder {
             } else {
                 moe(p, layer.moe());
             }
-            capture(l + 1);
+            if (l + 1 < d.layers()) {
+                capture(l + 1, b.h);
+            }
         }
         rmsNorm("final_norm", b.h, w.finalNorm(), b.xn);
+        capture(d.layers(), b.xn); // the last slot is after the final norm (transformers' hidden_states convention)
         linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
-        int sampleLocal = pow2AtMost(d.vocab(), KernelLimits.MAX_LOCAL);
+        int sampleLocal = pow2AtMost(d.vocab(), maxLocal);
         if (sampling.greedy()) {
             launch("sample", SampleArgmax.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
                     ctx, b.logits, b.sampledId, b.meta, d.vocab());
@@ -119,7 +130,7 @@ final class ForwardGraphBuilder {
         linear(p + "q_proj", k.qProj(), b.xn, b.qRaw, ch, hid, false);
         linear(p + "k_proj", k.kProj(), b.xn, b.kRaw, ch, hid, false);
         linear(p + "v_proj", k.vProj(), b.xn, b.vRaw, ch, hid, false);
-        launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch, 64),
+        launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch),
                 ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
                 b.q, b.k, b.v, b.meta, ch, d.convWidth());
         launch(p + "qk_norm", L2NormQk.class, "apply", headGroups(2 * heads, dk),
@@ -130,7 +141,7 @@ final class ForwardGraphBuilder {
         launch(p + "beta", KdaBeta.class, "apply", rowGroups(heads, hid), ctx, k.bProj(), b.xn, b.beta, b.meta, heads, hid);
         linear(p + "g_a", k.gaProj(), b.xn, b.gLow, dk, hid, false);
         linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
-        int local = Math.min(dk, KernelLimits.MAX_LOCAL);
+        int local = Math.min(dk, maxLocal);
         if (form == KdaForm.RECURRENT) {
             launch(p + "kda_recurrent", KdaRecurrentStep.class, "run", new long[][] {{(long) heads * local}, {local}},
                     ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.meta, heads, dk, dk);
@@ -151,16 +162,16 @@ final class ForwardGraphBuilder {
         linear(p + "q_proj", m.qProj(), b.xn, b.mlaQ, d.mlaQueryWidth(), hid, false);
         linear(p + "kv_a", m.kvAProj(), b.xn, b.ckv, d.latentRow(), hid, false);
         launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
-                new long[][] {{(long) capacity * pow2AtMost(lora, KernelLimits.MAX_LOCAL)}, {pow2AtMost(lora, KernelLimits.MAX_LOCAL)}},
+                new long[][] {{(long) capacity * pow2AtMost(lora, maxLocal)}, {pow2AtMost(lora, maxLocal)}},
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
-        launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, 64, capacity),
+        launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, capacity),
                 ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
-        int local = pow2AtMost(b.splitLen, KernelLimits.MAX_LOCAL);
+        int local = pow2AtMost(b.splitLen, maxLocal);
         launch(p + "attn_partial", MlaAttentionPartial.class, "apply",
                 new long[][] {{(long) heads * b.splits * local, capacity}, {local, 1}},
                 ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.meta, heads, d.nope(), d.rope(), lora, b.splitLen,
                 b.splits, (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
-        launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, 64, capacity),
+        launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, capacity),
                 ctx, b.partials, b.latentCtx, b.meta, heads, lora, b.splits);
         launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
                 ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
@@ -171,7 +182,7 @@ final class ForwardGraphBuilder {
         int hid = d.hidden();
         int slots = d.moeSlots();
         linear(p + "router", m.router(), b.xn, b.routerLogits, d.experts(), hid, false);
-        int routerLocal = pow2AtMost(d.experts(), KernelLimits.MAX_LOCAL);
+        int routerLocal = pow2AtMost(d.experts(), maxLocal);
         launch(p + "router_topk", MoeRouterTopK.class, "apply", new long[][] {{(long) capacity * routerLocal}, {routerLocal}},
                 ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
                 d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
@@ -181,10 +192,14 @@ final class ForwardGraphBuilder {
                 ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, d.moeInter(), hid);
     }
 
-    /** y (+)= W·x: GEMV for a single token, tiled GEMM for a chunk. */
+    /**
+     * y (+)= W·x: GEMV for a single token, tiled GEMM for a chunk (GEMV rows × tokens where work-groups are too small
+     * for a 16×16 tile, e.g. on the JVM).
+     */
     private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
         int acc = accumulate ? 1 : 0;
-        if (capacity == 1) {
+        int tileThreads = KernelLimits.GEMM_TILE * KernelLimits.GEMM_TILE;
+        if (capacity == 1 || maxLocal < tileThreads) {
             launch(name, MatVecBf16.class, "matVec", rowGroups(rows, cols), ctx, weight, 0, x, y, b.meta, rows, cols, acc);
         } else {
             int tile = KernelLimits.GEMM_TILE;
@@ -194,35 +209,38 @@ final class ForwardGraphBuilder {
     }
 
     private void rmsNorm(String name, FloatArray x, BFloat16Array weight, FloatArray y) {
-        int local = pow2AtMost(d.hidden(), KernelLimits.MAX_LOCAL);
+        int local = pow2AtMost(d.hidden(), maxLocal);
         launch(name, RmsNormRows.class, "apply", new long[][] {{(long) capacity * local}, {local}},
                 ctx, x, weight, y, b.meta, d.hidden(), d.rmsEps());
     }
 
-    private void capture(int slot) {
+    private void capture(int slot, FloatArray source) {
         if (b.capture != null) {
-            launch("capture" + slot, CopyRows.class, "apply", grid1(capacity * d.hidden(), 64),
-                    ctx, b.h, b.capture, b.meta, slot * b.capacity * d.hidden(), d.hidden());
+            launch("capture" + slot, CopyRows.class, "apply", grid1(capacity * d.hidden()),
+                    ctx, source, b.capture, b.meta, slot * b.capacity * d.hidden(), d.hidden());
         }
     }
 
     /** A work-group per output row (x) and per token (y); the group strides over {@code cols}. */
     private long[][] rowGroups(int rows, int cols) {
-        int local = pow2AtMost(cols, KernelLimits.MAX_LOCAL);
+        int local = pow2AtMost(cols, maxLocal);
         return new long[][] {{(long) rows * local, capacity}, {local, 1}};
     }
 
     /** A work-group per head (x) and per token (y); the group strides over the head dim. */
     private long[][] headGroups(int heads, int dim) {
-        int local = pow2AtMost(dim, KernelLimits.MAX_LOCAL);
+        int local = pow2AtMost(dim, maxLocal);
         return new long[][] {{(long) heads * local, capacity}, {local, 1}};
     }
 
-    private static long[][] grid1(long n, int local) {
+    /** One work-item per element (no local memory): groups of 64, or fewer where groups must be small. */
+    private long[][] grid1(long n) {
+        int local = Math.min(64, maxLocal);
         return new long[][] {{roundUp(n, local)}, {local}};
     }
 
-    private static long[][] grid2(long nx, int local, int ny) {
+    private long[][] grid2(long nx, int ny) {
+        int local = Math.min(64, maxLocal);
         return new long[][] {{roundUp(nx, local), ny}, {local, 1}};
     }
 

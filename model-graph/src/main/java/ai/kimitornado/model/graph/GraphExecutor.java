@@ -20,6 +20,12 @@ public interface GraphExecutor extends AutoCloseable {
     /** The device id, e.g. {@code java}, {@code opencl:0:0}. */
     String deviceId();
 
+    /**
+     * Largest work-group (power of two ≤ 256) the graphs should use on this device: 256 for OpenCL/CUDA devices; the
+     * JVM runs each work-item of a barrier-using group as its own thread, so small groups are far cheaper there.
+     */
+    int maxWorkGroupSize();
+
     /** Global memory of the device in bytes (0 when unknown). */
     long deviceMemoryBytes();
 

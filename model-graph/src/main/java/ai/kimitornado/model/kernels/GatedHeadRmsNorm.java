@@ -23,6 +23,9 @@ public final class GatedHeadRmsNorm {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean active = h < heads && t < count;
         int base = t * heads * dv + h * dv;
         float acc = 0f;

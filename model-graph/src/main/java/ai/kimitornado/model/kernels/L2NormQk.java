@@ -24,6 +24,9 @@ public final class L2NormQk {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean isKey = slot >= heads;
         int h = isKey ? slot - heads : slot;
         boolean active = t < count && slot < 2 * heads;

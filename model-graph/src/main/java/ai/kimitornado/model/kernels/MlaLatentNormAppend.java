@@ -24,6 +24,9 @@ public final class MlaLatentNormAppend {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         int pos = meta.get(KernelLimits.META_POSITION) + t;
         int row = kvLora + rope;
         boolean active = t < count && pos < maxCtx;

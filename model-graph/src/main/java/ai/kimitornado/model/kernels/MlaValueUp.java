@@ -22,6 +22,9 @@ public final class MlaValueUp {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean active = r < heads * vDim && t < count;
         int h = r / vDim;
         int e = r - h * vDim;

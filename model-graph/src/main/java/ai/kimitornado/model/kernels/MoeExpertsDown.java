@@ -25,6 +25,9 @@ public final class MoeExpertsDown {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean active = d < dim && t < count;
         float acc = 0f;
         if (active) {

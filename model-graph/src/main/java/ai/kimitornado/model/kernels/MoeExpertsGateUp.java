@@ -27,6 +27,9 @@ public final class MoeExpertsGateUp {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean active = row < slots * inter && t < count;
         int slot = row / inter;
         int i = row - slot * inter;

@@ -22,6 +22,9 @@ public final class RmsNormRows {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         int base = t * dim;
         float acc = 0f;
         if (t < count) {

@@ -24,6 +24,9 @@ public final class SwiGluGateUp {
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int count = meta.get(KernelLimits.META_COUNT);
+        if (t >= count) {
+            return; // uniform over the group: rows past the chunk's valid tokens do nothing
+        }
         boolean active = i < inter && t < count;
         float g = 0f;
         float u = 0f;

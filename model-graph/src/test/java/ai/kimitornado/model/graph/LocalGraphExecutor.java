@@ -30,6 +30,15 @@ final class LocalGraphExecutor implements GraphExecutor {
         return "local-grid (test harness)";
     }
 
+    /**
+     * Single-work-item groups run on the calling thread: fast enough to push whole prompts through the graphs.
+     * Multi-item groups (barriers, local-memory reductions) are covered by the per-kernel tests.
+     */
+    @Override
+    public int maxWorkGroupSize() {
+        return 1;
+    }
+
     @Override
     public long deviceMemoryBytes() {
         return 0;

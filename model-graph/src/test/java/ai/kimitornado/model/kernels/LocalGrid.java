@@ -53,6 +53,10 @@ public final class LocalGrid {
     private static void runGroup(Method m, Object[] args, int contextIndex, int groupX, int groupY,
                                  int gx, int gy, int lx, int ly) {
         int size = lx * ly;
+        if (size == 1) {
+            runSingle(m, args, contextIndex, groupX, groupY, gx, gy);
+            return;
+        }
         CyclicBarrier barrier = new CyclicBarrier(size);
         Map<Integer, Object> arrays = new ConcurrentHashMap<>();
         WorkGroupState state = new WorkGroupState() {
@@ -106,6 +110,23 @@ public final class LocalGrid {
         if (failure.get() != null) {
             throw new IllegalStateException("kernel " + m.getDeclaringClass().getSimpleName() + "." + m.getName()
                     + " failed in group (" + groupX + "," + groupY + ")", failure.get());
+        }
+    }
+
+    /** A group of one work-item: its barriers are no-ops, so it runs on the calling thread. */
+    private static void runSingle(Method m, Object[] args, int contextIndex, int groupX, int groupY, int gx, int gy) {
+        Object[] callArgs = args.clone();
+        if (contextIndex >= 0) {
+            callArgs[contextIndex] = KernelContext.forWorkItem(new int[] {groupX, groupY, 0}, new int[] {0, 0, 0},
+                    new int[] {groupX, groupY, 0}, new int[] {gx, gy, 1}, new int[] {1, 1, 1}, null);
+        }
+        try {
+            m.invoke(null, callArgs);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("kernel " + m.getDeclaringClass().getSimpleName() + "." + m.getName()
+                    + " failed in group (" + groupX + "," + groupY + ")", e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 
