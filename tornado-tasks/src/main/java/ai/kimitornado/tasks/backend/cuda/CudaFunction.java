@@ -16,6 +16,7 @@ public final class CudaFunction {
     private final CudaContext context;
     private final MemorySegment handle;
     private final String name;
+    private int maxThreads; // cached: asked on every launch by the runtime path
 
     CudaFunction(CudaContext context, MemorySegment handle, String name) {
         this.context = context;
@@ -29,7 +30,10 @@ public final class CudaFunction {
 
     /** Most threads per block this kernel can launch with (limited by its register use). */
     public int maxThreadsPerBlock() {
-        return attribute(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
+        if (maxThreads == 0) {
+            maxThreads = attribute(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
+        }
+        return maxThreads;
     }
 
     /** Registers per thread after the driver JIT. */

@@ -43,7 +43,7 @@ public final class CudaPlatform {
                 if (found.isEmpty()) {
                     reason = "CUDA driver loaded but reports no devices";
                 }
-            } catch (CudaException | UnsatisfiedLinkError e) {
+            } catch (CudaException | LinkageError e) { // LinkageError: a symbol this binding needs is missing
                 reason = "CUDA driver unusable: " + e.getMessage();
             }
         }
