@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import ai.kimitornado.tasks.catalogue.Catalogue;
+import ai.kimitornado.tasks.catalogue.CatalogueEntry;
 import ai.kimitornado.tasks.emit.ptx.GpuBenchKernels;
 import ai.kimitornado.tasks.emit.ptx.PtxEmitter;
 import ai.kimitornado.tasks.emit.ptx.PtxKernel;
@@ -12,6 +14,9 @@ import ai.kimitornado.tasks.emit.ptx.PtxTarget;
 import ai.kimitornado.tasks.jit.KernelCompiler;
 import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.jit.KernelRef;
+import ai.kimitornado.tasks.runtime.CatalogueRunner;
+import ai.kimitornado.tasks.runtime.Device;
+import ai.kimitornado.tasks.runtime.DeviceRegistry;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,8 +32,7 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * The H200 run of the PTX backend (no Maven there): launch overhead plain vs CUDA-graph replay, a large
  * device-to-device copy, bf16 GEMVs at the model's shapes through the JIT, the ULP error of the PTX
- * math lowerings, and (when the runtime and catalogue are on the class path) the catalogue on cuda:0
- * against Java. Writes {@code cuda-h200.json} and a log into the directory given as the first argument.
+ * math lowerings, and the JIT catalogue on cuda:0 through the whole runtime against plain Java. Writes {@code cuda-h200.json} and a log into the directory given as the first argument.
  * <pre>java --enable-native-access=ALL-UNNAMED -cp tornado-tasks/target/classes:tornado-tasks/target/test-classes \
  *     ai.kimitornado.tasks.backend.cuda.CudaDeviceRun $OUT</pre>
  */
@@ -459,16 +463,29 @@ public final class CudaDeviceRun {
 
     // ---- catalogue ----------------------------------------------------------------------------------------
 
-    /** Through reflection: the catalogue run needs the runtime's backend SPI, which lands separately. */
+    /** The catalogue through the whole runtime (TaskGraph → plan → cuda backend) against plain Java. */
     private String catalogue() {
-        try {
-            java.lang.reflect.Method run = Class.forName("ai.kimitornado.tasks.backend.cuda.CudaCatalogueRun")
-                    .getDeclaredMethod("runIfAvailable");
-            run.setAccessible(true);
-            return (String) run.invoke(null);
-        } catch (ReflectiveOperationException e) {
-            return "{\"skipped\": \"" + escape("catalogue run unavailable in this build: " + e) + "\"}";
+        Device device = DeviceRegistry.get().device(context.device().id());
+        List<String> rows = new ArrayList<>();
+        int passed = 0;
+        for (CatalogueEntry e : Catalogue.ENTRIES) {
+            long entrySeed = System.nanoTime();
+            CatalogueRunner.Outcome o;
+            try {
+                o = CatalogueRunner.run(e, device, entrySeed);
+            } catch (RuntimeException ex) {
+                o = new CatalogueRunner.Outcome(e.name(), device.id(), entrySeed, ex.toString(), -1, -1, -1);
+            }
+            passed += o.failure() == null ? 1 : 0;
+            System.out.println((o.failure() == null ? "pass " : "FAIL ") + e.name() + " on " + device.id()
+                    + (o.failure() == null ? "" : ": " + o.failure()));
+            rows.add(String.format(Locale.ROOT, "{\"kernel\": \"%s\", \"seed\": %d, \"status\": \"%s\", \"compile_ms\": %.3f, "
+                            + "\"kernel_us\": %.2f, \"launch_us\": %.2f%s}", e.name(), entrySeed, o.failure() == null ? "pass" : "FAIL",
+                    o.compileNanos() / 1e6, o.kernelNanos() / 1e3, o.launchNanos() / 1e3,
+                    o.failure() == null ? "" : ", \"failure\": \"" + escape(o.failure()) + "\""));
         }
+        return "{\"device\": \"" + device.id() + "\", \"pass\": " + passed + ", \"total\": " + Catalogue.ENTRIES.size()
+                + ", \"entries\": [\n    " + String.join(",\n    ", rows) + "]}";
     }
 
     private static String fmt(double v) {
