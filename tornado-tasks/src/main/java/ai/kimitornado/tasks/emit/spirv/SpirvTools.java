@@ -66,10 +66,32 @@ public final class SpirvTools {
         return Optional.empty();
     }
 
-    /** {@code spirv-val --target-env opencl2.1}: the environment whose rules match a SPIR-V 1.0 OpenCL module. */
+    /**
+     * {@code spirv-val} under the OpenCL 2.1 environment (the one whose core version is SPIR-V 1.0). That
+     * environment rejects the optional Int64Atomics capability (it needs cl_khr_int64_base_atomics on the
+     * device), so modules declaring it are checked against the universal SPIR-V 1.0 rules instead.
+     */
     public static Result validate(byte[] module) {
         Path tool = require("spirv-val", "Debian package spirv-tools");
-        return run(module, null, tool.toString(), "--target-env", "opencl2.1", "@IN");
+        String env = declaresCapability(module, Spv.Capability.Int64Atomics) ? "spv1.0" : "opencl2.1";
+        return run(module, null, tool.toString(), "--target-env", env, "@IN");
+    }
+
+    /** Scans the module's leading OpCapability instructions. */
+    static boolean declaresCapability(byte[] module, Spv.Capability capability) {
+        java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(module).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = 20;
+        while (at + 8 <= module.length) {
+            int first = words.getInt(at);
+            if ((first & 0xFFFF) != SpirvOp.Capability) {
+                return false;
+            }
+            if (words.getInt(at + 4) == capability.value) {
+                return true;
+            }
+            at += 4 * (first >>> 16);
+        }
+        return false;
     }
 
     /** {@code spirv-dis} text of the module (ids named from OpName where present). */
