@@ -115,14 +115,11 @@ final class KernelLowering {
         }
     }
 
-    /** Scalar parameters are read through their registers; the front end names them by {@link ScalarParams}. */
+    /** The body reads a scalar parameter through its register (DeviceArg.reg): seed it with the argument. */
     private void bindScalarParameters() {
-        for (KernelParam p : ir.params()) {
-            if (p.kind() == KernelParam.Kind.SCALAR && paramValues.containsKey(p.index())) {
-                Reg reg = ScalarParams.registerOf(ir, p);
-                if (reg != null) {
-                    f.store(variable(reg), paramValues.get(p.index()));
-                }
+        for (DeviceArg arg : ir.deviceArgs()) {
+            if (arg.kind() == DeviceArg.Kind.SCALAR && arg.reg() != null) {
+                f.store(variable(arg.reg()), paramValues.get(arg.paramIndex()));
             }
         }
     }

@@ -21,6 +21,7 @@ final class IrBuilder {
     private final List<KernelParam> params = new ArrayList<>();
     private final List<DeviceArg> deviceArgs = new ArrayList<>();
     private final List<Reg> registers = new ArrayList<>();
+    private final List<ai.kimitornado.tasks.jit.LocalArray> locals = new ArrayList<>();
     final List<Block> blocks = new ArrayList<>();
     Block current;
 
@@ -38,8 +39,21 @@ final class IrBuilder {
     ArrayRef array(String paramName, ElemType elem) {
         int index = params.size();
         params.add(new KernelParam(index, paramName, KernelParam.Kind.ARRAY, elem, true, true));
-        deviceArgs.add(new DeviceArg(DeviceArg.Kind.ARRAY, index, paramName));
+        deviceArgs.add(new DeviceArg(DeviceArg.Kind.ARRAY, index, paramName, null));
         return new ArrayRef(ArrayRef.Space.GLOBAL, elem, index, 0);
+    }
+
+    ArrayRef local(ElemType elem, int length) {
+        int index = locals.size();
+        locals.add(new ai.kimitornado.tasks.jit.LocalArray(index, elem, length));
+        return new ArrayRef(ArrayRef.Space.LOCAL, elem, index, length);
+    }
+
+    ArrayRef scalarParam(String paramName, ElemType elem, Reg reg) {
+        int index = params.size();
+        params.add(new KernelParam(index, paramName, KernelParam.Kind.SCALAR, elem, true, false));
+        deviceArgs.add(new DeviceArg(DeviceArg.Kind.SCALAR, index, paramName, reg));
+        return null;
     }
 
     Reg reg(Type type) {
@@ -79,8 +93,10 @@ final class IrBuilder {
     }
 
     KernelIR finish(boolean atomics) {
-        current.setTerminator(new Terminator.Return());
-        return new KernelIR(name, null, params, deviceArgs, List.of(), List.of(), blocks, registers,
+        if (current.terminator() == null) {
+            current.setTerminator(new Terminator.Return());
+        }
+        return new KernelIR(name, null, params, deviceArgs, List.of(), locals, blocks, registers,
                 false, false, atomics, false, false, "0".repeat(64));
     }
 }

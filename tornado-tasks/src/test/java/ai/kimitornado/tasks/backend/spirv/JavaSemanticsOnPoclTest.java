@@ -236,4 +236,96 @@ class JavaSemanticsOnPoclTest {
             assertEquals(fsumExpected, hfsum.getAtIndex(JAVA_FLOAT, bucketIndex), "float bucket " + bucketIndex);
         }
     }
+
+    /** Loop, switch, PRED register, select, local array and barrier: the control-flow shapes the front end makes. */
+    @Test
+    void controlFlowAndLocalMemoryMatchJava() throws Throwable {
+        long seed = System.nanoTime();
+        System.out.println("JavaSemanticsOnPoclTest.controlFlow seed=" + seed);
+        Random random = new Random(seed);
+        int group = 64;
+        IrBuilder b = new IrBuilder("flow");
+        ArrayRef in = b.array("in", ElemType.INT);
+        ArrayRef out = b.array("out", ElemType.INT);
+        Reg n = b.reg(Type.I32);
+        b.scalarParam("n", ElemType.INT, n);
+        ArrayRef lm = b.local(ElemType.INT, group);
+        Reg gid = b.globalId();
+        Reg lid = b.emit(Type.I32, r -> new Instr.WorkItem(r, Ops.Builtin.LOCAL_ID, 0));
+        Reg x = b.load(in, gid);
+        Reg acc = b.reg(Type.I32);
+        Reg i = b.reg(Type.I32);
+        b.current.instrs().add(new Instr.Move(acc, Const.i32(0)));
+        b.current.instrs().add(new Instr.Move(i, Const.i32(0)));
+        var head = b.newBlock();
+        var body = b.newBlock();
+        var caseA = b.newBlock();
+        var caseB = b.newBlock();
+        var caseC = b.newBlock();
+        var caseD = b.newBlock();
+        var latch = b.newBlock();
+        var exit = b.newBlock();
+        b.current.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(head));
+        b.current = head;
+        Reg more = b.emit(Type.PRED, r -> new Instr.Compare(r, Ops.CmpOp.LT, i, n));
+        head.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Branch(more, body, exit));
+        b.current = body;
+        Reg sel = b.binary(Ops.BinOp.AND, Type.I32, x, Const.i32(3));
+        body.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Switch(sel, new int[]{0, 1, 2}, java.util.List.of(caseA, caseB, caseC), caseD));
+        caseA.instrs().add(new Instr.Binary(acc, Ops.BinOp.ADD, acc, i));
+        caseA.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(latch));
+        caseB.instrs().add(new Instr.Binary(acc, Ops.BinOp.XOR, acc, x));
+        caseB.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(latch));
+        caseC.instrs().add(new Instr.Binary(acc, Ops.BinOp.MUL, acc, Const.i32(3)));
+        caseC.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(latch));
+        caseD.instrs().add(new Instr.Binary(acc, Ops.BinOp.SUB, acc, Const.i32(1)));
+        caseD.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(latch));
+        latch.instrs().add(new Instr.Binary(i, Ops.BinOp.ADD, i, Const.i32(1)));
+        latch.setTerminator(new ai.kimitornado.tasks.jit.ir.Terminator.Jump(head));
+        b.current = exit;
+        b.store(lm, lid, acc);
+        exit.instrs().add(new Instr.Barrier(Ops.Fence.LOCAL));
+        Reg next = b.binary(Ops.BinOp.AND, Type.I32, b.binary(Ops.BinOp.ADD, Type.I32, lid, Const.i32(1)), Const.i32(group - 1));
+        Reg other = b.load(lm, next);
+        Reg greater = b.emit(Type.PRED, r -> new Instr.Compare(r, Ops.CmpOp.GT, acc, other));
+        Reg chosen = b.emit(Type.I32, r -> new Instr.Select(r, greater, acc, other));
+        b.store(out, gid, chosen);
+        KernelIR ir = b.finish(false);
+
+        int total = group * 4;
+        int iterations = 5 + random.nextInt(20);
+        int[] values = new int[total];
+        for (int k = 0; k < total; k++) {
+            values[k] = random.nextInt();
+        }
+        int[] expectedAcc = new int[total];
+        for (int k = 0; k < total; k++) {
+            int a = 0;
+            for (int it = 0; it < iterations; it++) {
+                switch (values[k] & 3) {
+                    case 0 -> a += it;
+                    case 1 -> a ^= values[k];
+                    case 2 -> a *= 3;
+                    default -> a -= 1;
+                }
+            }
+            expectedAcc[k] = a;
+        }
+        MemorySegment hin = cl.arena().allocateFrom(JAVA_INT, values);
+        MemorySegment hout = poisoned(JAVA_INT);
+        MemorySegment kernel = cl.kernel(bitcode(ir), "flow");
+        MemorySegment din = cl.buffer(hin);
+        MemorySegment dout = cl.buffer(hout);
+        cl.argBuffer(kernel, 0, din);
+        cl.argBuffer(kernel, 1, dout);
+        cl.arg(kernel, 2, cl.scalarInt(iterations));
+        cl.run(kernel, new long[]{total}, new long[]{group});
+        cl.read(dout, hout);
+        for (int k = 0; k < total; k++) {
+            int g = k / group * group;
+            int mine = expectedAcc[k];
+            int theirs = expectedAcc[g + ((k - g + 1) & (group - 1))];
+            assertEquals(mine > theirs ? mine : theirs, hout.getAtIndex(JAVA_INT, k), "out[" + k + "] iterations=" + iterations);
+        }
+    }
 }
