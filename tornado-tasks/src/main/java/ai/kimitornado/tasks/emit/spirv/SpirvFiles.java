@@ -17,10 +17,15 @@ public final class SpirvFiles {
     private SpirvFiles() {
     }
 
-    /** Emits the kernel and writes its files into {@code dir}; returns the paths written. */
+    /** Emits the kernel and writes {@code <Class>.<method>.spv} (+ {@code .spvasm}) into {@code dir}. */
     public static List<Path> write(KernelIR ir, Path dir) {
         String base = ir.ref() != null && ir.ref().owner() != null
                 ? ir.ref().owner().getSimpleName() + "." + ir.name() : ir.name();
+        return write(ir, dir, base);
+    }
+
+    /** Emits the kernel and writes {@code <base>.spv} (+ {@code <base>.spvasm}); returns the paths written. */
+    public static List<Path> write(KernelIR ir, Path dir, String base) {
         SpirvEmitter.EmittedSpirv emitted = SpirvEmitter.emit(ir);
         List<Path> written = new ArrayList<>();
         try {
