@@ -116,7 +116,9 @@ final class JavaSemantics {
         int ty = t.of(type);
         if (type.isInt()) {
             return switch (op) {
-                case ABS -> f.extInst(ty, OpenClStd.s_abs, args[0]);
+                // not OpenCL.std s_abs: drivers lower it to llvm.abs with INT_MIN as poison, Java wants INT_MIN
+                case ABS -> f.op(SpirvOp.Select, ty, f.op(SpirvOp.SLessThan, t.bool, args[0], intConst(type, 0)),
+                        f.op(SpirvOp.SNegate, ty, args[0]), args[0]);
                 case MIN -> f.extInst(ty, OpenClStd.s_min, args[0], args[1]);
                 case MAX -> f.extInst(ty, OpenClStd.s_max, args[0], args[1]);
                 default -> throw new IllegalArgumentException("math " + op + " on " + type);

@@ -155,6 +155,66 @@ final class MiniOpenCl implements AutoCloseable {
                 .invokeExact(queue, mem, 1, 0L, host.byteSize(), host, 0, MemorySegment.NULL, MemorySegment.NULL), "clEnqueueReadBuffer");
     }
 
+    /**
+     * Runs a built kernel on the Java arguments in the order of {@code ir.deviceArgs()}: arrays are copied to
+     * fresh device buffers and copied back into the same Java objects afterwards.
+     */
+    void runIr(ai.kimitornado.tasks.jit.KernelIR ir, MemorySegment kernel, Object[] args, long[] global, long[] local)
+            throws Throwable {
+        java.util.Map<Integer, MemorySegment> buffers = new java.util.LinkedHashMap<>();
+        MethodHandle release = h("clReleaseMemObject", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        try (Arena a = Arena.ofConfined()) {
+            int index = 0;
+            for (ai.kimitornado.tasks.jit.DeviceArg d : ir.deviceArgs()) {
+                Object v = args[d.paramIndex()];
+                MemorySegment value = switch (d.kind()) {
+                    case ARRAY -> {
+                        ai.kimitornado.tasks.types.arrays.NativeArray array = (ai.kimitornado.tasks.types.arrays.NativeArray) v;
+                        MemorySegment mem = buffers.computeIfAbsent(d.paramIndex(), k -> bufferOf(array));
+                        MemorySegment slot = a.allocate(ADDRESS);
+                        slot.set(ADDRESS, 0, mem);
+                        yield slot;
+                    }
+                    case ARRAY_SIZE -> a.allocateFrom(JAVA_INT, ((ai.kimitornado.tasks.types.arrays.NativeArray) v).getSize());
+                    case SCALAR -> switch (d.reg().type()) {
+                        case I64 -> a.allocateFrom(JAVA_LONG, ((Number) v).longValue());
+                        case F32 -> a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, ((Number) v).floatValue());
+                        case F64 -> a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_DOUBLE, ((Number) v).doubleValue());
+                        default -> a.allocateFrom(JAVA_INT, v instanceof Boolean b ? (b ? 1 : 0)
+                                : v instanceof Character c ? c : ((Number) v).intValue());
+                    };
+                };
+                arg(kernel, index++, value);
+            }
+            run(kernel, global, local);
+            for (var e : buffers.entrySet()) {
+                ai.kimitornado.tasks.types.arrays.NativeArray array = (ai.kimitornado.tasks.types.arrays.NativeArray) args[e.getKey()];
+                if (array.getNumBytes() > 0) {
+                    read(e.getValue(), array.segment());
+                }
+            }
+        } finally {
+            for (MemorySegment mem : buffers.values()) {
+                int ignored = (int) release.invokeExact(mem);
+            }
+        }
+    }
+
+    private MemorySegment bufferOf(ai.kimitornado.tasks.types.arrays.NativeArray array) {
+        try {
+            if (array.getNumBytes() == 0) {
+                MemorySegment err = arena.allocate(JAVA_INT);
+                MemorySegment mem = (MemorySegment) h("clCreateBuffer", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS))
+                        .invokeExact(context, 1L, 4L, MemorySegment.NULL, err);
+                check(err.get(JAVA_INT, 0), "clCreateBuffer");
+                return mem;
+            }
+            return buffer(array.segment());
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     Arena arena() {
         return arena;
     }
