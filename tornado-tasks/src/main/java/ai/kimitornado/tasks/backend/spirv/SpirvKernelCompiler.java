@@ -1,0 +1,153 @@
+package ai.kimitornado.tasks.backend.spirv;
+
+import ai.kimitornado.tasks.backend.opencl.ClException;
+import ai.kimitornado.tasks.backend.opencl.ClProgram;
+import ai.kimitornado.tasks.emit.spirv.SpirvEmitter;
+import ai.kimitornado.tasks.emit.spirv.SpirvTools;
+import ai.kimitornado.tasks.runtime.CompileRequest;
+import ai.kimitornado.tasks.runtime.TornadoRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * KernelIR → SPIR-V module → cl_program along the device's {@link SpirvRoute}. Built programs are cached
+ * in memory by a SHA-256 of module + route + options; on the translator route the translated bitcode is
+ * also cached on disk ({@code kernelCacheDir/spirv/<key>.bc}, the module beside it as {@code .spv}), so a
+ * second process skips the external translator.
+ */
+final class SpirvKernelCompiler {
+    private final SpirvDevice device;
+    private final Map<String, ClProgram> built = new HashMap<>();
+    private final Arena arena = Arena.ofAuto();
+
+    SpirvKernelCompiler(SpirvDevice device) {
+        this.device = device;
+    }
+
+    SpirvKernel compile(CompileRequest request) {
+        long start = System.nanoTime();
+        String name = kernelName(request);
+        SpirvEmitter.EmittedSpirv emitted = SpirvEmitter.emit(request.ir());
+        SpirvRoute route = device.route();
+        if (request.options().printKernel() != null) {
+            request.options().printKernel().accept("// kernel " + name + " (task " + request.taskName() + ") on "
+                    + device.site() + " as SPIR-V, route: " + route + "\n" + readableCode(emitted.module()));
+        }
+        String extra = request.options().buildOptions() == null ? "" : request.options().buildOptions();
+        String options = (route.buildOptions() + " " + extra).strip();
+        String key = sha256(emitted.module(), route + "\u0000" + options + "\u0000" + emitted.entryName());
+        ClProgram program;
+        boolean cached;
+        synchronized (device.opencl()) {
+            program = built.get(key);
+            cached = program != null;
+            if (program == null) {
+                program = build(emitted, route, options, name, request.options().kernelCacheDir(), key);
+                built.put(key, program);
+            }
+        }
+        return new SpirvKernel(name, program, emitted.module(), System.nanoTime() - start, cached, route,
+                request.ir().deviceArgs(), request.ir().params(), arena);
+    }
+
+    private static String kernelName(CompileRequest request) {
+        if (request.ref() != null && request.ref().method() != null) {
+            Method m = request.ref().method();
+            return m.getDeclaringClass().getSimpleName() + "." + m.getName();
+        }
+        return request.ir().name();
+    }
+
+    private ClProgram build(SpirvEmitter.EmittedSpirv emitted, SpirvRoute route, String options, String name,
+                            Path cacheDir, String key) {
+        try {
+            return switch (route) {
+                case NATIVE_IL -> device.opencl().buildFromIl(emitted.module(), emitted.entryName(), options);
+                case TRANSLATOR -> device.opencl().buildFromBinary(bitcode(emitted.module(), name, cacheDir, key),
+                        emitted.entryName(), options);
+            };
+        } catch (ClException e) {
+            throw new TornadoRuntimeException("SPIR-V kernel " + name + " on " + device.site() + " (route " + route
+                    + ") failed to build: " + e.getMessage() + validationHint(emitted.module()), e);
+        }
+    }
+
+    /** llvm-spirv-15 -r, through the on-disk cache when the plan has one. */
+    private byte[] bitcode(byte[] module, String name, Path cacheDir, String key) {
+        Path cached = cacheDir == null ? null : cacheDir.resolve("spirv").resolve(key + ".bc");
+        if (cached != null && Files.isRegularFile(cached)) {
+            try {
+                return Files.readAllBytes(cached);
+            } catch (IOException e) {
+                // unreadable cache entry: translate again, the module is the truth
+            }
+        }
+        SpirvTools.Result result;
+        try {
+            result = SpirvTools.translateToSpirBitcode(module);
+        } catch (IllegalStateException e) {
+            throw new TornadoRuntimeException("SPIR-V kernel " + name + " on " + device.site() + ": " + e.getMessage(), e);
+        }
+        if (!result.ok() || result.outputFile() == null) {
+            throw new TornadoRuntimeException("SPIR-V kernel " + name + " on " + device.site()
+                    + ": the translator failed: " + result.describe() + validationHint(module));
+        }
+        if (cached != null) {
+            writeAtomically(cached, result.outputFile());
+            writeAtomically(cacheDir.resolve("spirv").resolve(key + ".spv"), module);
+        }
+        return result.outputFile();
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the kernel cache entry " + target, e);
+        }
+    }
+
+    /** spirv-val's verdict, appended to build failures when the tool is installed (it usually names the fault). */
+    private static String validationHint(byte[] module) {
+        if (SpirvTools.find("spirv-val").isEmpty()) {
+            return "";
+        }
+        SpirvTools.Result valid = SpirvTools.validate(module);
+        return valid.ok() ? " (spirv-val accepts the module)" : "\nspirv-val: " + valid.describe();
+    }
+
+    /** spirv-dis text when the tool is installed; otherwise says how to get it. */
+    static String readableCode(byte[] module) {
+        if (SpirvTools.find("spirv-dis").isPresent()) {
+            SpirvTools.Result dis = SpirvTools.disassemble(module);
+            if (dis.ok()) {
+                return dis.stdout();
+            }
+        }
+        return "; SPIR-V module, " + module.length + " bytes (install spirv-tools for the spirv-dis text)\n";
+    }
+
+    private static String sha256(byte[] module, String salt) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(module);
+            digest.update(salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
