@@ -33,7 +33,7 @@ public final class SpirvDevice implements Device {
                 base.vendor(), base.driverVersion(), base.deviceVersion(), base.type(), base.globalMemBytes(),
                 base.localMemBytes(), base.maxAllocBytes(), base.computeUnits(), base.maxWorkGroupSize(),
                 base.maxWorkItemSizes(), base.openclCVersion(), base.fp16(), base.fp64(), base.subgroups(),
-                base.ilVersions(), base.extensions(), Map.copyOf(extra));
+                base.ilVersions(), base.extensions(), java.util.Collections.unmodifiableMap(extra));
         this.compiler = new SpirvKernelCompiler(this);
     }
 
