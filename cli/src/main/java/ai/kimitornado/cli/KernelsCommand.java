@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Write the generated device code of the kernels in one or more classes, for inspection.")
 final class KernelsCommand implements Callable<Integer> {
 
-    @Option(names = "--backend", defaultValue = "opencl", description = "Code to generate: opencl (OpenCL C), or ir (the JIT's IR). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "opencl", description = "Code to generate: opencl (OpenCL C), spirv (.spv + spirv-dis .spvasm), or ir (the JIT's IR). Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created).")
@@ -41,8 +41,8 @@ final class KernelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!List.of("opencl", "ir").contains(backend)) {
-            System.err.println("unknown --backend " + backend + "; this build generates: opencl, ir");
+        if (!List.of("opencl", "ir", "spirv").contains(backend)) {
+            System.err.println("unknown --backend " + backend + "; this build generates: opencl, spirv, ir");
             return 2;
         }
         Files.createDirectories(out);
@@ -61,6 +61,11 @@ final class KernelsCommand implements Callable<Integer> {
                 String base = c.getSimpleName() + "." + m.getName() + (overloaded(kernels, m) ? "_" + m.getParameterCount() : "");
                 try {
                     KernelIR ir = KernelCompiler.frontEnd(KernelRef.of(m));
+                    if (backend.equals("spirv")) {
+                        for (Path f : ai.kimitornado.tasks.emit.spirv.SpirvFiles.write(ir, out, base)) System.out.println("wrote " + f);
+                        written++;
+                        continue;
+                    }
                     String code = backend.equals("ir") ? ir.dump() : OpenClEmitter.emit(ir).source();
                     Path f = out.resolve(base + (backend.equals("ir") ? ".ir.txt" : ".cl"));
                     Files.writeString(f, code);
