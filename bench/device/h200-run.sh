@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One batched run on the H200 machine (device tool). Build here first:
+#   ./mvnw -B -o -q -DskipTests package && bash ../shared/device/prepare.sh
+# carry: .device cli/target/kimi-tornado.jar tornado-tasks/target/classes tornado-tasks/target/test-classes
+#        bench/target/classes
+# command: bash bench/device/h200-run.sh [steps]      (writes logs and JSON under $OUT)
+# Steps (default all): devices catalogue cuda launch
+set -uo pipefail
+. .device/env.sh
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+J="java --enable-native-access=ALL-UNNAMED"
+CP_TT=tornado-tasks/target/classes:tornado-tasks/target/test-classes
+steps=${*:-devices catalogue cuda launch}
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$OUT/nvidia-smi.csv" 2>&1
+for s in $steps; do
+  echo "=== $s $(date -u +%T)"
+  case $s in
+    devices)   $J -jar cli/target/kimi-tornado.jar devices > "$OUT/devices.txt" 2>&1; cat "$OUT/devices.txt" ;;
+    catalogue) timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.runtime.CatalogueRunner "$OUT/catalogue-h200.json" > "$OUT/catalogue.log" 2>&1
+               grep -c '^pass' "$OUT/catalogue.log"; grep -v '^pass' "$OUT/catalogue.log" | head -40 ;;
+    cuda)      timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
+    launch)    timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
+    *)         echo "unknown step $s" ;;
+  esac
+done
+echo "=== done $(date -u +%T)"
