@@ -23,8 +23,10 @@ public record KernelRef(Class<?> owner, String methodName, String descriptor, Me
             throw new IllegalArgumentException("kernel must be a static method reference (Class::method), got "
                     + sl.getImplClass() + "." + sl.getImplMethodName() + " of kind " + sl.getImplMethodKind());
         }
-        if (sl.getImplMethodName().startsWith("lambda$")) {
-            throw new IllegalArgumentException("kernel must be a method reference to a named static method, not a lambda body ("
+        if (sl.getImplMethodName().startsWith("lambda$") && sl.getCapturedArgCount() > 0) {
+            // a capturing lambda's body takes the captured values as extra leading parameters the task never passes
+            throw new IllegalArgumentException("kernel lambda captures " + sl.getCapturedArgCount()
+                    + " value(s); pass them as task arguments or use a method reference (Class::method) ("
                     + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName() + ")");
         }
         Class<?> owner;
