@@ -171,6 +171,16 @@ final class MethodTranslator {
                 processBlock(b);
             }
         }
+        // only irreducible control flow (never produced by javac) could leave a reached block unprocessed
+        for (boolean again = true; again; ) {
+            again = false;
+            for (int b = 0; b < entry.length; b++) {
+                if (entry[b] != null && !done[b]) {
+                    processBlock(b);
+                    again = true;
+                }
+            }
+        }
     }
 
     private Block irBlock(int jvmBlock) {
@@ -195,7 +205,14 @@ final class MethodTranslator {
         int end = body.blockEnd(b);
         for (int i = body.blockStart[b]; i < end; i++) {
             cur = i;
-            translate(body.insns.get(i), st);
+            try {
+                translate(body.insns.get(i), st);
+            } catch (KernelCompilationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new KernelCompilationException(body.location(i), "internal JIT error at "
+                        + body.insns.get(i).opcode() + " (please report): " + e + inlinedInto);
+            }
             if (kb.current == null) {
                 return;
             }

@@ -73,6 +73,21 @@ public final class ArithmeticKernels {
         }
     }
 
+    /** Constant shift counts, including counts beyond the width (Java masks them). */
+    @SuppressWarnings("ShiftOutOfRange")
+    public static void constantShifts(IntArray a, LongArray out) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            int x = a.get(i);
+            long l = ((long) x << 29) ^ x;
+            out.set(6 * i, (x << 3) + (x >> 35));
+            out.set(6 * i + 1, x >>> 33);
+            out.set(6 * i + 2, x << -1);
+            out.set(6 * i + 3, l << 70);
+            out.set(6 * i + 4, l >> 63);
+            out.set(6 * i + 5, (l >>> 64) + (l >>> 1));
+        }
+    }
+
     public static void floatArith(FloatArray a, FloatArray b, FloatArray out) {
         for (@Parallel int i = 0; i < a.getSize(); i++) {
             float x = a.get(i), y = b.get(i);

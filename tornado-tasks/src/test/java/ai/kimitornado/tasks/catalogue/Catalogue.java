@@ -77,6 +77,8 @@ public final class Catalogue {
                 Random r = new Random(s);
                 return new Object[] {ints(r, N), ints(r, N, -70, 140), poisonLongs(6 * N)};
             }),
+            parallel(ArithmeticKernels.class, "constantShifts", 0, s -> new Object[] {ints(new Random(s), N),
+                poisonLongs(6 * N)}),
             parallel(ArithmeticKernels.class, "floatArith", 0, s -> {
                 Random r = new Random(s);
                 return new Object[] {specialFloats(r, N), specialFloats(r, N), poisonFloats(5 * N)};

@@ -14,6 +14,33 @@ class SmokeTest {
         }
     }
 
+    interface Task2<A, B> extends java.io.Serializable {
+        void apply(A a, B b);
+    }
+
+    @Test
+    void kernelRefFromMethodReferenceAndNonCapturingLambda() {
+        Task2<FloatArray, FloatArray> ref = SmokeTest::copy;
+        KernelRef r = KernelRef.of(ref);
+        assertEquals("copy", r.methodName());
+        Task2<FloatArray, FloatArray> lambda = (x, y) -> {
+            for (@Parallel int i = 0; i < x.getSize(); i++) {
+                y.set(i, x.get(i) * 2);
+            }
+        };
+        KernelIR ir = KernelCompiler.frontEnd(KernelRef.of(lambda));
+        assertEquals(1, ir.parallelDims().size());
+        int captured = 3;
+        Task2<FloatArray, FloatArray> capturing = (x, y) -> y.set(0, captured);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> KernelRef.of(capturing));
+    }
+
+    public static void copy(FloatArray x, FloatArray y) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            y.set(i, x.get(i));
+        }
+    }
+
     @Test
     void parallelBoundsComeFromArguments() {
         KernelIR ir = KernelCompiler.frontEnd(KernelRef.of(SmokeTest.class, "saxpy"));

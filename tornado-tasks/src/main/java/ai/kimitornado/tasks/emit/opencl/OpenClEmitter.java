@@ -298,6 +298,15 @@ public final class OpenClEmitter {
             }
             boolean i32 = t == Type.I32;
             String s = i32 ? "int" : "long", u = i32 ? "uint" : "ulong", mask = i32 ? "31" : "63";
+            if ((o == BinOp.SHL || o == BinOp.SHR || o == BinOp.USHR) && b.b() instanceof Const c) {
+                // constant shift count: mask it here (Java semantics) and print it plainly
+                y = Integer.toString(c.asInt() & (i32 ? 31 : 63));
+                return switch (o) {
+                    case SHL -> "(" + s + ")((" + u + ")" + x + " << " + y + ")";
+                    case SHR -> x + " >> " + y;
+                    default -> "(" + s + ")((" + u + ")" + x + " >> " + y + ")";
+                };
+            }
             return switch (o) {
                 case ADD -> "(" + s + ")((" + u + ")" + x + " + (" + u + ")" + y + ")";
                 case SUB -> "(" + s + ")((" + u + ")" + x + " - (" + u + ")" + y + ")";
