@@ -4,6 +4,8 @@ import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 import ai.kimitornado.weights.config.KimiLinearConfig;
 import ai.kimitornado.weights.safetensors.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -60,6 +62,16 @@ public final class DeviceEngine implements AutoCloseable {
     private final int maxContext;
     private int position;
     private float[][][] hidden; // [L+1][T][D] of the last prefill/decode call (captureHidden)
+
+    /** Opens {@code dir} (config.json + safetensors) on the runtime device named in {@code options}. */
+    public static DeviceEngine open(Path dir, Options options) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException("DeviceEngine: " + dir + " has no config.json");
+        }
+        SafeTensors tensors = SafeTensors.open(dir);
+        return new DeviceEngine(KimiLinearConfig.load(config), tensors, options, RuntimeGraphExecutor.on(options.deviceId()));
+    }
 
     /** For callers that hold the config and tensors already, with a chosen executor. */
     public DeviceEngine(KimiLinearConfig config, SafeTensors tensors, Options options, GraphExecutor executor) {

@@ -109,6 +109,14 @@ public final class TornadoExecutionPlan implements AutoCloseable {
         return new TornadoExecutionResult(executor, executor.execute(profile));
     }
 
+    /**
+     * Runs only the graph named {@code graphName} (TornadoVM's {@code withGraph(i).execute()}): graphs of one plan
+     * share resident buffers, so e.g. a prefill graph and a decode graph can alternate over the same state.
+     */
+    public TornadoExecutionResult execute(String graphName) {
+        return new TornadoExecutionResult(executor, executor.execute(profile, graphName));
+    }
+
     public List<String> graphNames() {
         return graphNames;
     }

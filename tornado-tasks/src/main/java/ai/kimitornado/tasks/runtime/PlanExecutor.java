@@ -113,6 +113,20 @@ public final class PlanExecutor implements AutoCloseable {
 
     /** One execution of every graph, in order. */
     public TornadoProfilerResult execute(boolean profile) {
+        return execute(profile, graphs);
+    }
+
+    /** One execution of the named graph only (the plan's other graphs keep their resident buffers). */
+    public TornadoProfilerResult execute(boolean profile, String graphName) {
+        List<GraphSpec> selected = graphs.stream().filter(g -> g.name().equals(graphName)).toList();
+        if (selected.isEmpty()) {
+            throw new TornadoRuntimeException("no task graph '" + graphName + "' in this plan; it has "
+                    + graphs.stream().map(GraphSpec::name).toList());
+        }
+        return execute(profile, selected);
+    }
+
+    private TornadoProfilerResult execute(boolean profile, List<GraphSpec> graphs) {
         checkOpen();
         long start = System.nanoTime();
         Device dev = device();

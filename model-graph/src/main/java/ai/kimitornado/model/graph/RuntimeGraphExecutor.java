@@ -1,0 +1,104 @@
+package ai.kimitornado.model.graph;
+
+import ai.kimitornado.tasks.api.DataTransferMode;
+import ai.kimitornado.tasks.api.GridScheduler;
+import ai.kimitornado.tasks.api.TaskGraph;
+import ai.kimitornado.tasks.api.TornadoDevice;
+import ai.kimitornado.tasks.api.TornadoExecutionPlan;
+import ai.kimitornado.tasks.api.TornadoExecutionResult;
+import ai.kimitornado.tasks.api.WorkerGrid;
+import ai.kimitornado.tasks.api.WorkerGrid1D;
+import ai.kimitornado.tasks.api.WorkerGrid2D;
+import ai.kimitornado.tasks.runtime.DeviceInfo;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.util.List;
+
+/**
+ * Runs forward graphs through the tornado-tasks runtime: every {@link ForwardGraph} becomes a {@link TaskGraph}
+ * of one {@link TornadoExecutionPlan}, so arrays shared by the prefill and decode graphs (weights, sequence state,
+ * buffers) are one device buffer each (residency by identity). Weights go up once (FIRST_EXECUTION), token ids and
+ * meta every execution, the sampled id comes back every execution, logits and hidden capture on demand.
+ */
+public final class RuntimeGraphExecutor implements GraphExecutor {
+    private final TornadoDevice device;
+    private TornadoExecutionPlan plan;
+    private TornadoExecutionResult last;
+
+    private RuntimeGraphExecutor(TornadoDevice device) {
+        this.device = device;
+    }
+
+    /** The device with this runtime id ({@code java}, {@code opencl:P:D}, ...); unknown ids fail listing the known ones. */
+    public static RuntimeGraphExecutor on(String deviceId) {
+        return new RuntimeGraphExecutor(TornadoDevice.of(deviceId));
+    }
+
+    @Override
+    public void prepare(List<ForwardGraph> graphs) {
+        GridScheduler grids = new GridScheduler();
+        var snapshots = new ai.kimitornado.tasks.api.ImmutableTaskGraph[graphs.size()];
+        for (int i = 0; i < graphs.size(); i++) {
+            ForwardGraph g = graphs.get(i);
+            TaskGraph tg = new TaskGraph(g.name())
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, g.uploadOnce().toArray())
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, g.perStepInputs().toArray());
+            for (KernelLaunch launch : g.launches()) {
+                tg.task(launch.name(), launch.kernel(), launch.args());
+                grids.addWorkerGrid(g.name() + "." + launch.name(), grid(launch));
+            }
+            tg.transferToHost(DataTransferMode.EVERY_EXECUTION, g.perStepOutputs().toArray())
+                    .transferToHost(DataTransferMode.UNDER_DEMAND, g.onDemand().toArray());
+            snapshots[i] = tg.snapshot();
+        }
+        plan = new TornadoExecutionPlan(snapshots).withDevice(device).withGridScheduler(grids);
+    }
+
+    private static WorkerGrid grid(KernelLaunch launch) {
+        long[] g = launch.global();
+        long[] l = launch.local();
+        return g.length == 1
+                ? new WorkerGrid1D(g[0]).setLocalWork(l[0])
+                : new WorkerGrid2D(g[0], g[1]).setLocalWork(l[0], l[1]);
+    }
+
+    @Override
+    public void execute(ForwardGraph graph) {
+        last = plan.execute(graph.name());
+    }
+
+    @Override
+    public void download(NativeArray... arrays) {
+        if (last == null) {
+            throw new IllegalStateException("RuntimeGraphExecutor.download: nothing has executed yet on " + deviceId());
+        }
+        last.transferToHost((Object[]) arrays);
+    }
+
+    @Override
+    public String deviceId() {
+        return device.getId();
+    }
+
+    @Override
+    public int maxWorkGroupSize() {
+        DeviceInfo info = device.info();
+        if ("java".equals(info.backend())) {
+            return 1; // each work-item of a barrier-using group is a JVM thread: single-item groups are far cheaper
+        }
+        long limit = Math.min(256, info.maxWorkGroupSize() > 0 ? info.maxWorkGroupSize() : 256);
+        return Integer.highestOneBit((int) limit);
+    }
+
+    @Override
+    public long deviceMemoryBytes() {
+        DeviceInfo info = device.info();
+        return "java".equals(info.backend()) ? 0 : info.globalMemBytes();
+    }
+
+    @Override
+    public void close() {
+        if (plan != null) {
+            plan.close();
+        }
+    }
+}
