@@ -21,16 +21,27 @@ final class ByteSequenceRankMap {
      * @throws DuplicateKeyException when two ranks have the same bytes
      */
     ByteSequenceRankMap(byte[] pool, int[] keyOffset) {
+        this(pool, keyOffset, 1);
+    }
+
+    /** Holds only the ranks whose bytes are at least {@code minLength} long (shorter keys live in faster tables). */
+    ByteSequenceRankMap(byte[] pool, int[] keyOffset, int minLength) {
         this.pool = pool;
         this.keyOffset = keyOffset;
-        int n = keyOffset.length - 1;
+        int n = 0;
+        for (int rank = 0; rank + 1 < keyOffset.length; rank++) {
+            n += keyOffset[rank + 1] - keyOffset[rank] >= minLength ? 1 : 0;
+        }
         int capacity = Integer.highestOneBit(Math.max(4, n * 3)) << 1; // load factor <= 1/3: short probe chains
         this.slots = new long[capacity];
         this.mask = capacity - 1;
         Arrays.fill(slots, EMPTY);
-        for (int rank = 0; rank < n; rank++) {
+        for (int rank = 0; rank + 1 < keyOffset.length; rank++) {
             int start = keyOffset[rank];
             int len = keyOffset[rank + 1] - start;
+            if (len < minLength) {
+                continue;
+            }
             int h = hash(pool, start, len);
             int i = spread(h) & mask;
             while (slots[i] != EMPTY) {
@@ -60,10 +71,6 @@ final class ByteSequenceRankMap {
             i = (i + 1) & mask;
         }
         return -1;
-    }
-
-    int size() {
-        return keyOffset.length - 1;
     }
 
     private boolean sameKey(int rank, byte[] bytes, int off, int len) {

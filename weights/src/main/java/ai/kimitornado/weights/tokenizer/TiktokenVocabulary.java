@@ -11,7 +11,8 @@ import java.nio.file.Path;
 final class TiktokenVocabulary {
     private final byte[] pool;        // token bytes of rank 0..n-1 back to back
     private final int[] offset;       // [n + 1]: rank r is pool[offset[r], offset[r + 1])
-    private final ByteSequenceRankMap ranks;
+    private final ShortTokenTable shortRanks;  // tokens of 2..8 bytes
+    private final ByteSequenceRankMap longRanks; // tokens of 9+ bytes
     private final int[] singleByteRank = new int[256]; // [256]: rank of each one-byte token
     private final int maxTokenLength;
 
@@ -27,15 +28,24 @@ final class TiktokenVocabulary {
         }
         this.maxTokenLength = longest;
         try {
-            this.ranks = new ByteSequenceRankMap(pool, offset);
+            this.shortRanks = new ShortTokenTable(pool, offset);
+            this.longRanks = new ByteSequenceRankMap(pool, offset, ShortTokenTable.MAX_LENGTH + 1);
         } catch (ByteSequenceRankMap.DuplicateKeyException e) {
             throw new TokenizerFormatException(file + ": ranks " + e.firstRank + " and " + e.secondRank
                     + " have the same token bytes; every token must be unique");
         }
-        byte[] one = new byte[1];
+        java.util.Arrays.fill(singleByteRank, -1);
+        for (int r = 0; r < offset.length - 1; r++) {
+            if (offset[r + 1] - offset[r] == 1) {
+                int b = pool[offset[r]] & 0xFF;
+                if (singleByteRank[b] >= 0) {
+                    throw new TokenizerFormatException(file + ": ranks " + singleByteRank[b] + " and " + r
+                            + " have the same token bytes; every token must be unique");
+                }
+                singleByteRank[b] = r;
+            }
+        }
         for (int b = 0; b < 256; b++) {
-            one[0] = (byte) b;
-            singleByteRank[b] = ranks.get(one, 0, 1);
             if (singleByteRank[b] < 0) {
                 throw new TokenizerFormatException(file + ": no token for the single byte 0x"
                         + Integer.toHexString(b) + "; byte-level BPE needs all 256 single bytes");
@@ -122,12 +132,18 @@ final class TiktokenVocabulary {
 
     /** Rank of {@code bytes[off, off + len)}, or -1. */
     int rank(byte[] bytes, int off, int len) {
-        return len == 1 ? singleByteRank[bytes[off] & 0xFF] : ranks.get(bytes, off, len);
+        if (len <= ShortTokenTable.MAX_LENGTH) {
+            return len == 1 ? singleByteRank[bytes[off] & 0xFF] : shortRanks.get(bytes, off, len);
+        }
+        return len > maxTokenLength ? -1 : longRanks.get(bytes, off, len);
     }
 
     /** Rank of a range whose {@link ByteSequenceRankMap#hash} is known, or -1; -1 at once when too long to be a token. */
     int rank(byte[] bytes, int off, int len, int hash) {
-        return len > maxTokenLength ? -1 : ranks.get(bytes, off, len, hash);
+        if (len <= ShortTokenTable.MAX_LENGTH) {
+            return len == 1 ? singleByteRank[bytes[off] & 0xFF] : shortRanks.get(bytes, off, len);
+        }
+        return len > maxTokenLength ? -1 : longRanks.get(bytes, off, len, hash);
     }
 
     int maxTokenLength() {

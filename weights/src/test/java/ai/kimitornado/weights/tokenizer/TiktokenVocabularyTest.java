@@ -27,6 +27,39 @@ class TiktokenVocabularyTest {
         assertEquals(256, v.maxTokenLength());
     }
 
+    /** The lookup tables (direct 2-byte, packed 3..8-byte, hashed 9+-byte) against a plain HashMap of the file. */
+    @Test
+    void everyTokenIsFoundAndNonTokensAreNot() throws IOException {
+        TiktokenVocabulary v = TiktokenVocabulary.load(TokenizerFixtures.dir().resolve("tiktoken.model"));
+        java.util.Map<java.nio.ByteBuffer, Integer> plain = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(TokenizerFixtures.dir().resolve("tiktoken.model"))) {
+            String[] f = line.split(" ");
+            plain.put(java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(f[0])), Integer.parseInt(f[1]));
+        }
+        assertEquals(v.size(), plain.size());
+        for (java.util.Map.Entry<java.nio.ByteBuffer, Integer> e : plain.entrySet()) {
+            byte[] b = e.getKey().array();
+            assertEquals(e.getValue(), v.rank(b, 0, b.length), () -> "rank of " + java.util.Arrays.toString(b));
+            assertEquals(e.getValue(), v.rank(b, 0, b.length, ByteSequenceRankMap.hash(b, 0, b.length)));
+            assertArrayEquals(b, v.tokenBytes(e.getValue()));
+        }
+        long seed = RandomText.seed("everyTokenIsFoundAndNonTokensAreNot");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        List<byte[]> tokens = new ArrayList<>();
+        plain.keySet().forEach(k -> tokens.add(k.array()));
+        for (int n = 0; n < 60_000; n++) {
+            // a token with a byte changed, cut, or extended: sometimes a token, mostly not
+            byte[] t = tokens.get(r.nextInt(tokens.size()));
+            byte[] probe = switch (n % 3) {
+                case 0 -> { byte[] c = t.clone(); c[r.nextInt(c.length)] = (byte) r.nextInt(256); yield c; }
+                case 1 -> java.util.Arrays.copyOf(t, Math.max(1, t.length - 1 - r.nextInt(Math.max(1, t.length - 1))));
+                default -> { byte[] c = java.util.Arrays.copyOf(t, t.length + 1); c[t.length] = (byte) r.nextInt(256); yield c; }
+            };
+            int expected = plain.getOrDefault(java.nio.ByteBuffer.wrap(probe), -1);
+            assertEquals(expected, v.rank(probe, 0, probe.length), "seed " + seed + " probe " + java.util.Arrays.toString(probe));
+        }
+    }
+
     @Test
     void ranksMayComeInAnyOrder() {
         List<String> lines = smallVocabLines();
