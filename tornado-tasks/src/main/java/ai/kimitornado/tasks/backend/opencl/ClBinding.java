@@ -35,7 +35,9 @@ public final class ClBinding {
             CL_DRIVER_VERSION = 0x102D, CL_DEVICE_VERSION = 0x102F, CL_DEVICE_EXTENSIONS = 0x1030,
             CL_DEVICE_DOUBLE_FP_CONFIG = 0x1032, CL_DEVICE_HALF_FP_CONFIG = 0x1033,
             CL_DEVICE_OPENCL_C_VERSION = 0x103D, CL_DEVICE_IL_VERSION = 0x105B,
-            CL_DEVICE_MAX_NUM_SUB_GROUPS = 0x105C;
+            CL_DEVICE_MAX_NUM_SUB_GROUPS = 0x105C, CL_DEVICE_SINGLE_FP_CONFIG = 0x101B;
+    /** CL_DEVICE_SINGLE_FP_CONFIG bit: the device can divide and sqrt fp32 correctly rounded, as Java does. */
+    public static final long CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT = 1L << 7;
     public static final long CL_DEVICE_TYPE_CPU = 1L << 1, CL_DEVICE_TYPE_GPU = 1L << 2,
             CL_DEVICE_TYPE_ACCELERATOR = 1L << 3;
     public static final long CL_QUEUE_PROPERTIES = 0x1093, CL_QUEUE_PROFILING_ENABLE = 1L << 1;

@@ -33,6 +33,7 @@ public final class OpenClDevice implements Device {
     private final ClBinding cl;
     private final MemorySegment device;
     private final DeviceInfo info;
+    private final boolean correctlyRoundedDivSqrt;
     /** "opencl:0:0 (device name)": goes into every error message. */
     private final String site;
     private final Arena arena = Arena.ofShared(); // launch scratch and buffer handle slots; lives as long as the device
@@ -52,6 +53,12 @@ public final class OpenClDevice implements Device {
         this.device = device;
         this.info = OpenClDeviceInfo.query(cl, platform, device, id);
         this.site = id + " (" + info.name() + ")";
+        this.correctlyRoundedDivSqrt = OpenClDeviceInfo.correctlyRoundedDivSqrt(cl, device);
+    }
+
+    /** Whether fp32 division and sqrt can be built correctly rounded (Java semantics); see {@link OpenClKernelCompiler}. */
+    boolean correctlyRoundedDivSqrt() {
+        return correctlyRoundedDivSqrt;
     }
 
     @Override

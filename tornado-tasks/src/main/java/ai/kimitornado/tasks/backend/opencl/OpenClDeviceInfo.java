@@ -28,6 +28,8 @@ final class OpenClDeviceInfo {
         extra.put("platform", cl.platformString(platform, CL_PLATFORM_NAME) + " (" + cl.platformString(platform, CL_PLATFORM_VERSION) + ")");
         extra.put("max clock MHz", Long.toString(cl.deviceLong(device, CL_DEVICE_MAX_CLOCK_FREQUENCY)));
         extra.put("max sub-groups", Long.toString(cl.deviceLong(device, CL_DEVICE_MAX_NUM_SUB_GROUPS)));
+        extra.put(CORRECTLY_ROUNDED_KEY, correctlyRoundedDivSqrt(cl, device) ? "yes (built with -cl-fp32-correctly-rounded-divide-sqrt)"
+                : "no: fp32 / and sqrt may differ from Java by up to 2.5 / 3 ulp");
         return new DeviceInfo(id, "opencl",
                 cl.deviceString(device, CL_DEVICE_NAME),
                 cl.deviceString(device, CL_DEVICE_VENDOR),
@@ -42,6 +44,12 @@ final class OpenClDeviceInfo {
                 cl.deviceSizes(device, CL_DEVICE_MAX_WORK_ITEM_SIZES),
                 cl.deviceString(device, CL_DEVICE_OPENCL_C_VERSION),
                 fp16, fp64, subgroups, ils, ext, java.util.Collections.unmodifiableMap(extra));
+    }
+
+    static final String CORRECTLY_ROUNDED_KEY = "fp32 div/sqrt as Java";
+
+    static boolean correctlyRoundedDivSqrt(ClBinding cl, MemorySegment device) {
+        return (cl.deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG) & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
     }
 
     private static String typeName(long type) {

@@ -39,11 +39,11 @@ final class OpenClKernelCompiler {
         Method m = req.ref().method();
         String name = m.getDeclaringClass().getSimpleName() + "." + m.getName();
         OpenClEmitter.EmittedKernel emitted = OpenClEmitter.emit(req.ir());
-        String source = req.options().sourceHook().apply(emitted.source());
+        String source = req.options().sourceHook().apply(javaSemantics(emitted.source()));
         if (req.options().printKernel() != null) {
             req.options().printKernel().accept("// kernel " + name + " (task " + req.taskName() + ") on " + device.site() + "\n" + source);
         }
-        String options = req.options().buildOptions() == null ? "" : req.options().buildOptions();
+        String options = buildOptions(req);
         String deviceIdentity = device.info().name() + " | " + device.info().driverVersion() + " | " + device.info().deviceVersion();
         String key = KernelCache.key(sha256(source + "\u0000" + emitted.entryName()), options, "opencl-c", deviceIdentity);
         KernelCache disk = req.options().kernelCacheDir() == null ? null
@@ -64,6 +64,21 @@ final class OpenClKernelCompiler {
             }
         }
         return new OpenClKernel(name, program, source, System.nanoTime() - t0, cached, req.ir(), arena);
+    }
+
+    /**
+     * Java never contracts a*b+c into an fma, but OpenCL C may by default (NVIDIA does): switch it off
+     * for the whole program unless the source already says what it wants.
+     */
+    static String javaSemantics(String source) {
+        return source.contains("FP_CONTRACT") ? source : "#pragma OPENCL FP_CONTRACT OFF\n" + source;
+    }
+
+    /** Java's fp32 division and sqrt are correctly rounded; OpenCL's are not unless asked (and supported). */
+    private String buildOptions(CompileRequest req) {
+        String extra = req.options().buildOptions() == null ? "" : req.options().buildOptions().strip();
+        String exact = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+        return (exact + " " + extra).strip();
     }
 
     void clear() {
