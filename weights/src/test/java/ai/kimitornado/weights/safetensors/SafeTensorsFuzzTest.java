@@ -131,6 +131,7 @@ class SafeTensorsFuzzTest {
         Files.write(file, content);
         try (SafeTensors st = SafeTensors.open(file)) {
             checkConsistent(st, content.length, description);
+            checkBytesAgainstHeader(st, content, description);
             accepted++;
         } catch (SafeTensorsException e) {
             if (mustOpen) {
@@ -168,6 +169,26 @@ class SafeTensorsFuzzTest {
             assertTrue(last.address() + last.byteSize() - segments.getFirst().address() <= fileSize,
                     description + ": views span more than the file");
         }
+    }
+
+    /** An accepted file's views hold exactly the bytes its header points at (read here with a plain, lenient parse). */
+    private static void checkBytesAgainstHeader(SafeTensors st, byte[] content, String description) throws IOException {
+        long n = ByteBuffer.wrap(content).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        var header = new com.fasterxml.jackson.databind.ObjectMapper().readTree(new String(content, 8, (int) n,
+                StandardCharsets.UTF_8));
+        int count = 0;
+        for (var e : header.properties()) {
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            count++;
+            long begin = e.getValue().get("data_offsets").get(0).asLong();
+            long end = e.getValue().get("data_offsets").get(1).asLong();
+            byte[] expected = java.util.Arrays.copyOfRange(content, (int) (8 + n + begin), (int) (8 + n + end));
+            byte[] actual = st.tensor(e.getKey()).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            assertTrue(java.util.Arrays.equals(expected, actual), description + ": bytes of " + e.getKey());
+        }
+        assertEquals(count, st.names().size(), description + ": tensor count");
     }
 
     private byte[] flipBits(SplittableRandom rnd, int from, int to, int count) {
