@@ -638,9 +638,20 @@ final class MethodTranslator {
 
     // ---------------------------------------------------------------- control flow
 
+    /** Leaving a @Parallel loop other than through its condition would skip this work-item's other iterations. */
+    private void checkParallelExit(int targetInsn) {
+        for (ParallelLoop l : loops) {
+            if (l.contains(cur) && !l.contains(targetInsn) && l.conditionInsn != cur) {
+                throw error(cur, "break out of @Parallel loop '" + l.variable
+                        + "' (iterations run in parallel; use continue, or a KernelContext kernel)");
+            }
+        }
+    }
+
     private void branch(BranchInstruction br, FrameState st) {
         Opcode o = br.opcode();
         if (o == Opcode.GOTO || o == Opcode.GOTO_W) {
+            checkParallelExit(body.labelIndex.get(br.target()));
             spill(st);
             flowLabel(br.target(), st);
             kb.terminate(new Terminator.Jump(target(br.target())));
@@ -674,6 +685,7 @@ final class MethodTranslator {
             case IF_ACMPEQ, IF_ACMPNE, IFNULL, IFNONNULL -> throw error(cur, "reference comparison (" + o + ")");
             default -> throw error(cur, "unsupported branch " + o);
         };
+        checkParallelExit(body.labelIndex.get(br.target()));
         spill(st);
         int fall = body.blockOfInsn[cur] + 1;
         if (cond instanceof Const c) {
@@ -711,6 +723,7 @@ final class MethodTranslator {
                 continue;
             }
             l.conditionSeen = true;
+            l.conditionInsn = cur;
             boolean exits = !l.contains(body.labelIndex.get(target));
             CmpOp cont = exits ? rel.negate() : rel;   // condition under which the loop continues
             if (cont == CmpOp.LT || cont == CmpOp.LE) {
@@ -773,6 +786,12 @@ final class MethodTranslator {
     private void ret(ReturnInstruction r, FrameState st) {
         if (r.typeKind() == TypeKind.REFERENCE) {
             throw error(cur, "returning a reference from a helper (helpers return primitives or void)");
+        }
+        for (ParallelLoop l : loops) {
+            if (l.contains(cur)) {
+                throw error(cur, "return inside @Parallel loop '" + l.variable
+                        + "' (iterations run in parallel; use continue, or a KernelContext kernel)");
+            }
         }
         if (r.typeKind() != TypeKind.VOID) {
             Prim v = popPrim(st);

@@ -22,6 +22,7 @@ final class ParallelLoop {
     HostExpr upper;
     boolean upperInclusive;
     boolean conditionSeen;
+    int conditionInsn = -1;
 
     private ParallelLoop(int slot, int start, int end, int initStore, int increment, int step, String variable) {
         this.slot = slot;

@@ -117,6 +117,24 @@ public final class RejectedKernels {
         }
     }
 
+    public static void returnInParallelLoop(FloatArray a) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            if (a.get(i) < 0) {
+                return; // REJECT: return inside @Parallel loop 'i'
+            }
+            a.set(i, 1);
+        }
+    }
+
+    public static void breakInParallelLoop(FloatArray a) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            if (a.get(i) < 0) {
+                break; // REJECT: break out of @Parallel loop 'i'
+            }
+            a.set(i, 1);
+        }
+    }
+
     public static void arrayChosenAtRunTime(FloatArray a, FloatArray b, int k) {
         FloatArray c = k > 0 ? a : b;
         c.set(0, 1); // REJECT: array chosen at run time
