@@ -73,8 +73,7 @@ final class SpirvKernelCompiler {
         try {
             return switch (route) {
                 case NATIVE_IL -> device.opencl().buildFromIl(emitted.module(), emitted.entryName(), options);
-                case TRANSLATOR -> device.opencl().buildFromBinary(bitcode(emitted.module(), name, cacheDir, key),
-                        emitted.entryName(), options);
+                case TRANSLATOR -> buildFromBitcode(emitted, options, name, cacheDir, key);
             };
         } catch (ClException e) {
             throw new TornadoRuntimeException("SPIR-V kernel " + name + " on " + device.site() + " (route " + route
@@ -82,16 +81,21 @@ final class SpirvKernelCompiler {
         }
     }
 
-    /** llvm-spirv-15 -r, through the on-disk cache when the plan has one. */
-    private byte[] bitcode(byte[] module, String name, Path cacheDir, String key) {
+    /** Translator route: bitcode from the disk cache when present; a cached file the driver rejects is replaced. */
+    private ClProgram buildFromBitcode(SpirvEmitter.EmittedSpirv emitted, String options, String name, Path cacheDir, String key) {
         Path cached = cacheDir == null ? null : cacheDir.resolve("spirv").resolve(key + ".bc");
         if (cached != null && Files.isRegularFile(cached)) {
             try {
-                return Files.readAllBytes(cached);
-            } catch (IOException e) {
-                // unreadable cache entry: translate again, the module is the truth
+                return device.opencl().buildFromBinary(Files.readAllBytes(cached), emitted.entryName(), options);
+            } catch (IOException | ClException e) {
+                // stale or damaged cache entry: translate again, the module is the truth
             }
         }
+        return device.opencl().buildFromBinary(translate(emitted.module(), name, cached), emitted.entryName(), options);
+    }
+
+    /** llvm-spirv-15 -r; the bitcode (and the module beside it) go to {@code cached} when the plan has a cache. */
+    private byte[] translate(byte[] module, String name, Path cached) {
         SpirvTools.Result result;
         try {
             result = SpirvTools.translateToSpirBitcode(module);
@@ -104,7 +108,7 @@ final class SpirvKernelCompiler {
         }
         if (cached != null) {
             writeAtomically(cached, result.outputFile());
-            writeAtomically(cacheDir.resolve("spirv").resolve(key + ".spv"), module);
+            writeAtomically(cached.resolveSibling(cached.getFileName().toString().replace(".bc", ".spv")), module);
         }
         return result.outputFile();
     }

@@ -1,5 +1,7 @@
 package ai.kimitornado.tasks.backend.spirv;
 
+import ai.kimitornado.tasks.backend.opencl.ClBuffer;
+import ai.kimitornado.tasks.backend.opencl.ClProgram;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,10 +64,10 @@ class HandBuiltExecutionTest {
         MemorySegment a = randomFloats(random, n);
         MemorySegment b = randomFloats(random, n);
         MemorySegment c = nans(n);
-        MemorySegment kernel = cl.kernel(bitcode(HandBuiltModulesAccess.vectorAdd()), "vadd");
-        MemorySegment da = cl.buffer(a);
-        MemorySegment db = cl.buffer(b);
-        MemorySegment dc = cl.buffer(c);
+        ClProgram kernel = cl.kernel(bitcode(HandBuiltModulesAccess.vectorAdd()), "vadd");
+        ClBuffer da = cl.buffer(a);
+        ClBuffer db = cl.buffer(b);
+        ClBuffer dc = cl.buffer(c);
         cl.argBuffer(kernel, 0, da);
         cl.argBuffer(kernel, 1, db);
         cl.argBuffer(kernel, 2, dc);
@@ -86,9 +88,9 @@ class HandBuiltExecutionTest {
         int groups = 8;
         MemorySegment in = randomFloats(random, group * groups);
         MemorySegment out = nans(groups);
-        MemorySegment kernel = cl.kernel(bitcode(HandBuiltModulesAccess.localReduction()), "reduce");
-        MemorySegment din = cl.buffer(in);
-        MemorySegment dout = cl.buffer(out);
+        ClProgram kernel = cl.kernel(bitcode(HandBuiltModulesAccess.localReduction()), "reduce");
+        ClBuffer din = cl.buffer(in);
+        ClBuffer dout = cl.buffer(out);
         cl.argBuffer(kernel, 0, din);
         cl.argBuffer(kernel, 1, dout);
         cl.run(kernel, new long[]{(long) group * groups}, new long[]{group});

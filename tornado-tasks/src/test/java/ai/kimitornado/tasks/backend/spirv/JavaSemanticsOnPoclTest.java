@@ -1,5 +1,7 @@
 package ai.kimitornado.tasks.backend.spirv;
 
+import ai.kimitornado.tasks.backend.opencl.ClBuffer;
+import ai.kimitornado.tasks.backend.opencl.ClProgram;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -145,8 +147,8 @@ class JavaSemanticsOnPoclTest {
         for (int k = 0; k < outLayouts.length; k++) {
             host[4 + k] = poisoned(outLayouts[k]);
         }
-        MemorySegment kernel = cl.kernel(bitcode(ir), "corners");
-        MemorySegment[] device = new MemorySegment[16];
+        ClProgram kernel = cl.kernel(bitcode(ir), "corners");
+        ClBuffer[] device = new ClBuffer[16];
         for (int k = 0; k < 16; k++) {
             device[k] = cl.buffer(host[k]);
             cl.argBuffer(kernel, k, device[k]);
@@ -213,8 +215,8 @@ class JavaSemanticsOnPoclTest {
         MemorySegment hisum = cl.arena().allocate(JAVA_INT, 4);
         MemorySegment hlsum = cl.arena().allocate(JAVA_LONG, 4);
         MemorySegment hfsum = cl.arena().allocate(JAVA_FLOAT, 4);
-        MemorySegment kernel = cl.kernel(bitcode(ir), "atomics");
-        MemorySegment[] dev = {cl.buffer(hin), cl.buffer(hfin), cl.buffer(hisum), cl.buffer(hlsum), cl.buffer(hfsum)};
+        ClProgram kernel = cl.kernel(bitcode(ir), "atomics");
+        ClBuffer[] dev = {cl.buffer(hin), cl.buffer(hfin), cl.buffer(hisum), cl.buffer(hlsum), cl.buffer(hfsum)};
         for (int k = 0; k < dev.length; k++) {
             cl.argBuffer(kernel, k, dev[k]);
         }
@@ -313,9 +315,9 @@ class JavaSemanticsOnPoclTest {
         }
         MemorySegment hin = cl.arena().allocateFrom(JAVA_INT, values);
         MemorySegment hout = poisoned(JAVA_INT);
-        MemorySegment kernel = cl.kernel(bitcode(ir), "flow");
-        MemorySegment din = cl.buffer(hin);
-        MemorySegment dout = cl.buffer(hout);
+        ClProgram kernel = cl.kernel(bitcode(ir), "flow");
+        ClBuffer din = cl.buffer(hin);
+        ClBuffer dout = cl.buffer(hout);
         cl.argBuffer(kernel, 0, din);
         cl.argBuffer(kernel, 1, dout);
         cl.arg(kernel, 2, cl.scalarInt(iterations));
