@@ -36,6 +36,30 @@ class FixtureCheckpointTest {
         }
     }
 
+    /** A copy of the fixture with an extra tensor and the dense MLP under both names is rejected, naming both. */
+    @Test
+    void unexpectedAndDoublyStoredTensorsAreReported(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        KimiLinearConfig c = KimiLinearConfig.load(Fixtures.tinyA().resolve("config.json"));
+        Path copy = tmp.resolve("model.safetensors");
+        try (SafeTensors st = SafeTensors.open(Fixtures.tinyA())) {
+            java.util.Map<String, Object> tensors = new java.util.LinkedHashMap<>();
+            for (String n : st.names()) {
+                tensors.put(n, st.tensor(n));
+            }
+            tensors.put("model.layers.0.mlp.up_proj.weight", st.tensor("model.layers.0.block_sparse_moe.up_proj.weight"));
+            tensors.put("model.rotary_emb.inv_freq", new float[] {1f, 0.5f});
+            ai.kimitornado.weights.safetensors.SafeTensorsWriter.write(copy, tensors, java.util.Map.of());
+        }
+        try (SafeTensors st = SafeTensors.open(copy)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    ai.kimitornado.weights.safetensors.SafeTensorsException.class, () -> KimiCheckpoint.validate(c, st));
+            assertTrue(e.getMessage().contains("2 problem(s)"), e.getMessage());
+            assertTrue(e.getMessage().contains("unexpected tensor 'model.rotary_emb.inv_freq'"), e.getMessage());
+            assertTrue(e.getMessage().contains("'model.layers.0.mlp.up_proj.weight' is stored twice"), e.getMessage());
+            assertTrue(e.getMessage().contains(copy.toString()), e.getMessage());
+        }
+    }
+
     /** Decodes random elements by reading header offsets with a regex and raw bytes with RandomAccessFile. */
     @Test
     void valuesMatchAManualDecode() throws IOException {
