@@ -32,7 +32,7 @@ final class ByteSequenceRankMap {
         for (int rank = 0; rank + 1 < keyOffset.length; rank++) {
             n += keyOffset[rank + 1] - keyOffset[rank] >= minLength ? 1 : 0;
         }
-        int capacity = Integer.highestOneBit(Math.max(4, n * 3)) << 1; // load factor <= 1/3: short probe chains
+        int capacity = Math.max(4, Integer.highestOneBit(Math.max(1, 2 * n - 1)) << 1); // load factor <= 1/2
         this.slots = new long[capacity];
         this.mask = capacity - 1;
         Arrays.fill(slots, EMPTY);
