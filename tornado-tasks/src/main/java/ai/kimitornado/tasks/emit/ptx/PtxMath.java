@@ -256,7 +256,7 @@ final class PtxMath {
         String yBelow = c.op(Kind.PRED, "setp.lt.f64", ay, f64(oddLimit));
         String yLow = c.op(Kind.B64, "cvt.rzi.s64.f64", c.op(Kind.F64, "selp.f64", y, f64(0.0), yBelow));
         String yOddBit = c.op(Kind.PRED, "setp.ne.s64", c.op(Kind.B64, "and.b64", yLow, "1"), "0");
-        String yOdd = c.op(Kind.PRED, "and.pred", yOddBit, yBelow);
+        String yOdd = c.op(Kind.PRED, "and.pred", c.op(Kind.PRED, "and.pred", yOddBit, yBelow), yInt); // 1.5 is not odd
         String xNegSign = c.op(Kind.PRED, "setp.lt.s64", c.op(Kind.B64, "mov.b64", x), "0");
         String negate = c.op(Kind.PRED, "and.pred", xNegSign, yOdd);
         r = c.op(Kind.F64, "selp.f64", c.op(Kind.F64, "neg.f64", r), r, negate);
