@@ -36,6 +36,17 @@ public final class TornadoExecutionPlan implements AutoCloseable {
         this.graphNames = specs.stream().map(GraphSpec::name).toList();
     }
 
+    /**
+     * Replays the plan as a CUDA graph: the first {@code execute()} runs normally (compiles, FIRST_EXECUTION
+     * uploads), the second records every copy and launch once, and every execution replays them with one
+     * driver call. Per-task profiler times are then unavailable (the whole step is timed). Buffers,
+     * kernels, grids and scalar arguments are frozen at capture; the plan must run on a cuda device.
+     */
+    public TornadoExecutionPlan withCUDAGraph() {
+        executor.setGraphReplay(true);
+        return this;
+    }
+
     /** Runs on this device (see {@link TornadoDevice#of}). */
     public TornadoExecutionPlan withDevice(TornadoDevice device) {
         executor.setDevice(device.device());

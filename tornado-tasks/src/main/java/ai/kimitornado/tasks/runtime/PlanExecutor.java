@@ -30,6 +30,9 @@ public final class PlanExecutor implements AutoCloseable {
     private GridScheduler grids;
     private boolean firstExecutionDone;
     private boolean closed;
+    /** withCUDAGraph: executions after the first are captured once, then replayed (cuda backend). */
+    private boolean graphReplay;
+    private GraphReplayDevice.Recording recording;
 
     /** A task compiled for the plan's device, with its launch arguments (stable thanks to residency). */
     private record CompiledTask(String qualifiedName, KernelRef ref, KernelIR ir, LoadedKernel kernel,
@@ -48,6 +51,7 @@ public final class PlanExecutor implements AutoCloseable {
     /** Switching device frees this plan's buffers and compiled kernels; FIRST_EXECUTION uploads happen again. */
     public void setDevice(Device d) {
         if (d == device) return;
+        dropRecording();
         residency.freeAll();
         compiled.clear();
         firstExecutionDone = false;
@@ -55,6 +59,7 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     public void setCompileOptions(CompileOptions options) {
+        dropRecording();
         this.compileOptions = options;
         compiled.clear();
     }
@@ -64,6 +69,7 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     public void setGridScheduler(GridScheduler grids) {
+        dropRecording();
         this.grids = grids;
     }
 
@@ -133,16 +139,9 @@ public final class PlanExecutor implements AutoCloseable {
         Counters n = new Counters();
         List<TaskProfile> tasks = new ArrayList<>();
         List<LaunchEvent> events = new ArrayList<>();
+        if (graphReplay && firstExecutionDone) return replayGraph(dev, start);
         try {
-            for (GraphSpec g : graphs) {
-                for (GraphSpec.Step step : g.steps()) {
-                    switch (step) {
-                        case GraphSpec.Transfer t when t.toDevice() -> copyIn(t, g, n);
-                        case GraphSpec.Transfer t -> copyOut(t, n);
-                        case GraphSpec.Task t -> launch(g, t, profile, n, tasks, events);
-                    }
-                }
-            }
+            runSteps(profile, n, tasks, events);
             dev.synchronize();
             for (int i = 0; i < tasks.size(); i++) {
                 TaskProfile p = tasks.get(i);
@@ -156,6 +155,47 @@ public final class PlanExecutor implements AutoCloseable {
         firstExecutionDone = true;
         return new TornadoProfilerResult(dev.id(), List.copyOf(tasks), n.inCount, n.inBytes, n.inNanos, n.outCount,
                 n.outBytes, n.outNanos, n.compileNanos, System.nanoTime() - start, residency.bytes());
+    }
+
+    private void runSteps(boolean profile, Counters n, List<TaskProfile> tasks, List<LaunchEvent> events) {
+        for (GraphSpec g : graphs) {
+            for (GraphSpec.Step step : g.steps()) {
+                switch (step) {
+                    case GraphSpec.Transfer t when t.toDevice() -> copyIn(t, g, n);
+                    case GraphSpec.Transfer t -> copyOut(t, n);
+                    case GraphSpec.Task t -> launch(g, t, profile, n, tasks, events);
+                }
+            }
+        }
+    }
+
+    /** withCUDAGraph: the second execution records every step once; every execution from then on replays it. */
+    public void setGraphReplay(boolean on) {
+        dropRecording();
+        graphReplay = on;
+    }
+
+    private TornadoProfilerResult replayGraph(Device dev, long start) {
+        if (!(dev instanceof GraphReplayDevice replayer)) {
+            throw new TornadoRuntimeException("withCUDAGraph(): device " + dev.id() + " cannot capture and replay graphs "
+                    + "(only cuda devices can); remove withCUDAGraph() or select a cuda device");
+        }
+        if (recording == null) {
+            List<LaunchEvent> events = new ArrayList<>();
+            String what = "plan " + graphs.stream().map(GraphSpec::name).toList();
+            recording = replayer.capture(what, () -> runSteps(false, new Counters(), new ArrayList<>(), events));
+            for (LaunchEvent e : events) if (e != null) e.close();
+        }
+        replayer.replay(recording);
+        // one replay: per-task times are not observable inside a graph, only the whole step
+        return new TornadoProfilerResult(dev.id(), List.of(), 0, 0, 0, 0, 0, 0, 0, System.nanoTime() - start, residency.bytes());
+    }
+
+    private void dropRecording() {
+        if (recording != null) {
+            recording.close();
+            recording = null;
+        }
     }
 
     private static final class Counters {
@@ -256,6 +296,7 @@ public final class PlanExecutor implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        dropRecording();
         residency.freeAll();
         compiled.clear();
     }

@@ -8,10 +8,10 @@ import ai.kimitornado.tasks.jit.KernelCache;
 import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.jit.KernelParam;
 import ai.kimitornado.tasks.runtime.CompileRequest;
-import ai.kimitornado.tasks.runtime.Device;
 import ai.kimitornado.tasks.runtime.DeviceBuffer;
 import ai.kimitornado.tasks.runtime.DeviceInfo;
 import ai.kimitornado.tasks.runtime.DeviceMemoryException;
+import ai.kimitornado.tasks.runtime.GraphReplayDevice;
 import ai.kimitornado.tasks.runtime.KernelArg;
 import ai.kimitornado.tasks.runtime.LaunchEvent;
 import ai.kimitornado.tasks.runtime.LaunchGrid;
@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * capture of everything a block of work enqueues ({@link #capture}, replayed by {@link #replay}).
  * The context is retained on first use, so listing devices costs nothing.
  */
-public final class CudaComputeDevice implements Device {
+public final class CudaComputeDevice implements GraphReplayDevice {
     private final CudaDeviceInfo cuda;
     private final PtxTarget target;
     private final DeviceInfo info;
@@ -121,19 +121,28 @@ public final class CudaComputeDevice implements Device {
     @Override
     public synchronized void copyIn(DeviceBuffer dst, MemorySegment src) {
         CudaBuffer b = ((CudaDeviceBuffer) dst).buffer();
-        b.copyFromHost(src, 0, src.byteSize(), stream());
-        if (!capturing) {
-            synchronize();
+        if (recording != null) {
+            // graphs cannot capture copies from pageable memory: stage through pinned memory, refreshed per replay
+            PinnedHostBuffer staging = context().allocatePinned(src.byteSize());
+            recording.before.add(new HostCopy(src, staging));
+            b.copyFromHost(staging.segment(), 0, src.byteSize(), stream());
+            return;
         }
+        b.copyFromHost(src, 0, src.byteSize(), stream());
+        synchronize();
     }
 
     @Override
     public synchronized void copyOut(MemorySegment dst, DeviceBuffer src) {
         CudaBuffer b = ((CudaDeviceBuffer) src).buffer();
-        b.copyToHost(dst, 0, dst.byteSize(), stream());
-        if (!capturing) {
-            synchronize();
+        if (recording != null) {
+            PinnedHostBuffer staging = context().allocatePinned(dst.byteSize());
+            recording.after.add(new HostCopy(dst, staging));
+            b.copyToHost(staging.segment(), 0, dst.byteSize(), stream());
+            return;
         }
+        b.copyToHost(dst, 0, dst.byteSize(), stream());
+        synchronize();
     }
 
     // ---- compile ----------------------------------------------------------------------------------
@@ -194,7 +203,7 @@ public final class CudaComputeDevice implements Device {
         LaunchGeometry geometry = CudaGrids.geometry(k.ir, grid, function.maxThreadsPerBlock(), k.name, cuda.id());
         CudaEvent start = null;
         CudaEvent end = null;
-        if (profile && !capturing) {
+        if (profile && !capturing && recording == null) {
             start = context.createEvent();
             end = context.createEvent();
             start.record(s);
@@ -259,12 +268,70 @@ public final class CudaComputeDevice implements Device {
 
     // ---- CUDA graphs ------------------------------------------------------------------------------
 
+    /** A host array and the pinned copy a captured transfer reads or writes. */
+    private record HostCopy(MemorySegment host, PinnedHostBuffer staging) {}
+
+    /** What {@link #capture(String, Runnable)} recorded for the runtime: the graph and its host-side copies. */
+    private final class CudaRecording implements Recording {
+        final List<HostCopy> before = new ArrayList<>();
+        final List<HostCopy> after = new ArrayList<>();
+        CudaGraph graph;
+
+        @Override
+        public long nodes() {
+            return graph.nodeCount();
+        }
+
+        @Override
+        public void close() {
+            synchronized (CudaComputeDevice.this) {
+                if (graph != null) {
+                    graph.close();
+                }
+                before.forEach(c -> c.staging().close());
+                after.forEach(c -> c.staging().close());
+            }
+        }
+    }
+
+    private CudaRecording recording;
+
+    /** Records a plan execution (launches and transfers through this device) as a CUDA graph. */
+    @Override
+    public synchronized Recording capture(String what, Runnable work) {
+        CudaRecording r = new CudaRecording();
+        recording = r;
+        try {
+            r.graph = captureGraph(what, work);
+            return r;
+        } catch (RuntimeException e) {
+            recording = null;
+            r.close();
+            throw e;
+        } finally {
+            recording = null;
+        }
+    }
+
+    @Override
+    public synchronized void replay(Recording recording) {
+        CudaRecording r = (CudaRecording) recording;
+        for (HostCopy c : r.before) {
+            c.staging().segment().copyFrom(c.host());
+        }
+        replay(r.graph);
+        synchronize();
+        for (HostCopy c : r.after) {
+            c.host().copyFrom(c.staging().segment());
+        }
+    }
+
     /**
      * Records {@code work} (launches and copies through this device) as a graph instead of running it.
      * Host copies inside must use page-locked memory ({@link #allocatePinned}); kernel arguments are
      * frozen at capture, so values that change between replays belong in device buffers.
      */
-    public synchronized CudaGraph capture(String what, Runnable work) {
+    public synchronized CudaGraph captureGraph(String what, Runnable work) {
         stream();
         capturing = true;
         try {
