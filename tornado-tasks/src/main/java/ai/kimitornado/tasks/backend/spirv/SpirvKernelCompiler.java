@@ -4,6 +4,7 @@ import ai.kimitornado.tasks.backend.opencl.ClException;
 import ai.kimitornado.tasks.backend.opencl.ClProgram;
 import ai.kimitornado.tasks.emit.spirv.SpirvEmitter;
 import ai.kimitornado.tasks.emit.spirv.SpirvTools;
+import ai.kimitornado.tasks.emit.spirv.Spv;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 import ai.kimitornado.tasks.runtime.TornadoRuntimeException;
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class SpirvKernelCompiler {
         long start = System.nanoTime();
         String name = kernelName(request);
         SpirvEmitter.EmittedSpirv emitted = SpirvEmitter.emit(request.ir());
+        requireDeviceSupport(emitted.module(), request.ir().usesFp64(), device.info(), name);
         SpirvRoute route = device.route();
         if (request.options().printKernel() != null) {
             request.options().printKernel().accept("// kernel " + name + " (task " + request.taskName() + ") on "
@@ -58,6 +60,23 @@ final class SpirvKernelCompiler {
         }
         return new SpirvKernel(name, program, emitted.module(), System.nanoTime() - start, cached, route,
                 request.ir().deviceArgs(), request.ir().params(), arena);
+    }
+
+    /**
+     * Optional capabilities the module needs must be device extensions, or the driver fails later with a vaguer
+     * message (or, on the translator route, only at run time): Float64 needs cl_khr_fp64, Int64Atomics needs
+     * cl_khr_int64_base_atomics.
+     */
+    static void requireDeviceSupport(byte[] module, boolean usesFp64, ai.kimitornado.tasks.runtime.DeviceInfo info, String kernel) {
+        if ((usesFp64 || SpirvTools.declaresCapability(module, Spv.Capability.Float64)) && !info.fp64()) {
+            throw new TornadoRuntimeException("kernel " + kernel + " uses double precision but " + info.id() + " ("
+                    + info.name() + ") has no cl_khr_fp64");
+        }
+        if (SpirvTools.declaresCapability(module, Spv.Capability.Int64Atomics)
+                && !info.extensions().contains("cl_khr_int64_base_atomics")) {
+            throw new TornadoRuntimeException("kernel " + kernel + " uses 64-bit atomics (SPIR-V Int64Atomics) but "
+                    + info.id() + " (" + info.name() + ") has no cl_khr_int64_base_atomics");
+        }
     }
 
     private static String kernelName(CompileRequest request) {

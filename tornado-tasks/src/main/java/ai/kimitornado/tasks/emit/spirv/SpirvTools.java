@@ -78,7 +78,7 @@ public final class SpirvTools {
     }
 
     /** Scans the module's leading OpCapability instructions. */
-    static boolean declaresCapability(byte[] module, Spv.Capability capability) {
+    public static boolean declaresCapability(byte[] module, Spv.Capability capability) {
         java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(module).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int at = 20;
         while (at + 8 <= module.length) {

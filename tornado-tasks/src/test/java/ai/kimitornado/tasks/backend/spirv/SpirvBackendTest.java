@@ -171,4 +171,27 @@ class SpirvBackendTest {
             forced.close();
         }
     }
+
+    @Test
+    void optionalCapabilitiesMustBeDeviceExtensions() {
+        CatalogueEntry doubles = Catalogue.ENTRIES.stream().filter(e -> e.name().equals("ArithmeticKernels.doubleArith")).findFirst().orElseThrow();
+        var ir = KernelCompiler.frontEnd(doubles.kernel());
+        byte[] module = ai.kimitornado.tasks.emit.spirv.SpirvEmitter.emit(ir).module();
+        DeviceInfo noFp64 = new DeviceInfo("opencl:3:1", "opencl", "Test GPU", "vendor", "1.0", "OpenCL 3.0", "GPU", 1 << 30,
+                65536, 1 << 28, 8, 256, new long[]{256, 256, 64}, "OpenCL C 1.2", false, false, false, List.of("SPIR-V_1.2"),
+                List.of(), Map.of());
+        TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class,
+                () -> SpirvKernelCompiler.requireDeviceSupport(module, ir.usesFp64(), noFp64, doubles.name()));
+        assertTrue(e.getMessage().contains("ArithmeticKernels.doubleArith") && e.getMessage().contains("cl_khr_fp64"), e.getMessage());
+
+        CatalogueEntry atomics = Catalogue.ENTRIES.stream().filter(x -> x.name().equals("GridKernels.atomics")).findFirst().orElseThrow();
+        var atomicIr = KernelCompiler.frontEnd(atomics.kernel());
+        byte[] atomicModule = ai.kimitornado.tasks.emit.spirv.SpirvEmitter.emit(atomicIr).module();
+        if (ai.kimitornado.tasks.emit.spirv.SpirvTools.declaresCapability(atomicModule, ai.kimitornado.tasks.emit.spirv.Spv.Capability.Int64Atomics)) {
+            DeviceInfo fp64Only = info(List.of("SPIR-V_1.2"), List.of("cl_khr_fp64"));
+            TornadoRuntimeException a = assertThrows(TornadoRuntimeException.class,
+                    () -> SpirvKernelCompiler.requireDeviceSupport(atomicModule, false, fp64Only, atomics.name()));
+            assertTrue(a.getMessage().contains("cl_khr_int64_base_atomics"), a.getMessage());
+        }
+    }
 }
