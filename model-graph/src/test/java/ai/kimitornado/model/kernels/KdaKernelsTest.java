@@ -17,16 +17,24 @@ import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** KDA kernels vs the reference ops: conv with history, q/k norm, gates, recurrent step, chunkwise prefill. */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
 class KdaKernelsTest {
+    @Parameter
+    String device;
+
 
     @ParameterizedTest(name = "channels {0} width {1}")
     @CsvSource({"64, 4", "4096, 4"})
     void shortConvWithHistoryMatchesReferenceOverTwoCalls(int channels, int width) {
-        TestData data = new TestData("shortconv " + channels);
+        TestData data = new TestData(device + " " + "shortconv " + channels);
         int capacity = 5;
         BFloat16Array[] taps = {data.bf16(channels * width, 0.8f), data.bf16(channels * width, 0.8f),
                 data.bf16(channels * width, 0.8f)};
@@ -40,7 +48,7 @@ class KdaKernelsTest {
             float[][] raw = {data.uniform(capacity * channels, 2f), data.uniform(capacity * channels, 2f),
                     data.uniform(capacity * channels, 2f)};
             FloatArray[] out = {poisoned(capacity * channels), poisoned(capacity * channels), poisoned(capacity * channels)};
-            LocalGrid.launch(ShortConvSilu.class, "qkv", dims(NormAndProjectionKernelsTest.roundUp(3L * channels, 64)), dims(64),
+            KernelDevices.launch(device, ShortConvSilu.class, "qkv", dims(NormAndProjectionKernelsTest.roundUp(3L * channels, 64)), dims(64),
                     new KernelContext(), FloatArray.fromArray(raw[0]), FloatArray.fromArray(raw[1]), FloatArray.fromArray(raw[2]),
                     taps[0], taps[1], taps[2], hist[0], hist[1], hist[2], out[0], out[1], out[2],
                     meta(call[1], count), channels, width);
@@ -64,7 +72,7 @@ class KdaKernelsTest {
     @ParameterizedTest(name = "heads {0} dk {1} local {2}")
     @CsvSource({"4, 16, 16", "32, 128, 128", "3, 100, 64"})
     void l2NormOfQueriesAndKeysMatchesReference(int heads, int dk, int local) {
-        TestData data = new TestData("l2norm " + heads + "x" + dk);
+        TestData data = new TestData(device + " " + "l2norm " + heads + "x" + dk);
         int capacity = 3;
         int count = 2;
         float[] q = data.uniform(capacity * heads * dk, 2f);
@@ -72,7 +80,7 @@ class KdaKernelsTest {
         FloatArray qa = FloatArray.fromArray(q);
         FloatArray ka = FloatArray.fromArray(k);
         float qScale = (float) (1.0 / Math.sqrt(dk));
-        LocalGrid.launch(L2NormQk.class, "apply", dims(2L * heads * local, capacity), dims(local, 1),
+        KernelDevices.launch(device, L2NormQk.class, "apply", dims(2L * heads * local, capacity), dims(local, 1),
                 new KernelContext(), qa, ka, meta(0, count), heads, dk, qScale);
         for (int t = 0; t < count; t++) {
             float[] qr = java.util.Arrays.copyOfRange(q, t * heads * dk, (t + 1) * heads * dk);
@@ -89,7 +97,7 @@ class KdaKernelsTest {
     @ParameterizedTest(name = "heads {0} dk {1} dim {2}")
     @CsvSource({"4, 16, 64", "32, 128, 2304"})
     void forgetGateAndBetaMatchReference(int heads, int dk, int dim) {
-        TestData data = new TestData("kda gates " + heads + "x" + dk);
+        TestData data = new TestData(device + " " + "kda gates " + heads + "x" + dk);
         int channels = heads * dk;
         int rank = dk;
         int count = 2;
@@ -103,10 +111,10 @@ class KdaKernelsTest {
         FloatArray g = poisoned(count * channels);
         FloatArray beta = poisoned(count * heads);
         IntArray meta = meta(0, count);
-        LocalGrid.launch(KdaForgetGate.class, "apply", dims(channels * 64L, count), dims(64, 1), new KernelContext(),
+        KernelDevices.launch(device, KdaForgetGate.class, "apply", dims(channels * 64L, count), dims(64, 1), new KernelContext(),
                 FloatArray.fromArray(low), fb, FloatArray.fromArray(dtBias), FloatArray.fromArray(aLog), g, meta,
                 channels, rank, dk);
-        LocalGrid.launch(KdaBeta.class, "apply", dims(heads * 128L, count), dims(128, 1), new KernelContext(),
+        KernelDevices.launch(device, KdaBeta.class, "apply", dims(heads * 128L, count), dims(128, 1), new KernelContext(),
                 wb, FloatArray.fromArray(x), beta, meta, heads, dim);
         Matrix fbm = TestData.matrix("fb", fb, 0, channels, rank);
         Matrix wbm = TestData.matrix("wb", wb, 0, heads, dim);
@@ -128,13 +136,13 @@ class KdaKernelsTest {
     @ParameterizedTest(name = "heads {0} dv {1}")
     @CsvSource({"4, 16", "32, 128"})
     void gatedHeadNormUsesSigmoidGate(int heads, int dv) {
-        TestData data = new TestData("gated norm " + heads + "x" + dv);
+        TestData data = new TestData(device + " " + "gated norm " + heads + "x" + dv);
         int count = 2;
         float[] o = data.uniform(count * heads * dv, 2f);
         float[] gate = data.uniform(count * heads * dv, 4f);
         BFloat16Array w = data.bf16(dv, 1.5f);
         FloatArray y = poisoned(count * heads * dv);
-        LocalGrid.launch(GatedHeadRmsNorm.class, "apply", dims(heads * 64L, count), dims(64, 1), new KernelContext(),
+        KernelDevices.launch(device, GatedHeadRmsNorm.class, "apply", dims(heads * 64L, count), dims(64, 1), new KernelContext(),
                 FloatArray.fromArray(o), FloatArray.fromArray(gate), w, y, meta(0, count), heads, dv, 1e-5f);
         for (int t = 0; t < count; t++) {
             float[] expected = GatedRmsNorm.apply(java.util.Arrays.copyOfRange(o, t * heads * dv, (t + 1) * heads * dv),
@@ -197,7 +205,7 @@ class KdaKernelsTest {
     @ParameterizedTest(name = "heads {0} dk {1} dv {2} local {3}")
     @CsvSource({"2, 16, 16, 16", "4, 16, 24, 8", "32, 128, 128, 128"})
     void recurrentStepMatchesReferenceRecurrence(int heads, int dk, int dv, int local) {
-        TestData data = new TestData("kda recurrent " + heads + "x" + dk + "x" + dv);
+        TestData data = new TestData(device + " " + "kda recurrent " + heads + "x" + dk + "x" + dv);
         int steps = heads == 32 ? 2 : 9;
         KdaInputs in = KdaInputs.random(data, heads, dk, dv, steps, 20f);
         double[] refState = new double[heads * dk * dv];
@@ -207,7 +215,7 @@ class KdaKernelsTest {
             int from = call[0];
             int n = call[1];
             FloatArray out = poisoned(n * heads * dv);
-            LocalGrid.launch(KdaRecurrentStep.class, "run", dims((long) heads * local), dims(local), new KernelContext(),
+            KernelDevices.launch(device, KdaRecurrentStep.class, "run", dims((long) heads * local), dims(local), new KernelContext(),
                     KdaInputs.rows(in.q, from, n, heads * dk, n), KdaInputs.rows(in.k, from, n, heads * dk, n),
                     KdaInputs.rows(in.v, from, n, heads * dv, n), KdaInputs.rows(in.g, from, n, heads * dk, n),
                     KdaInputs.rows(in.beta, from, n, heads, n), state, out, meta(from, n), heads, dk, dv);
@@ -225,7 +233,7 @@ class KdaKernelsTest {
     @ParameterizedTest(name = "heads {0} dk {1} dv {2} chunks {3} local {4}")
     @CsvSource({"2, 16, 16, '20,32,7', 16", "3, 8, 12, '64,1,30', 32", "2, 128, 128, '64,17', 128"})
     void chunkwisePrefillMatchesReferenceRecurrence(int heads, int dk, int dv, String chunks, int local) {
-        TestData data = new TestData("kda chunkwise " + heads + "x" + dk + "x" + dv + " chunks " + chunks);
+        TestData data = new TestData(device + " " + "kda chunkwise " + heads + "x" + dk + "x" + dv + " chunks " + chunks);
         int[] lens = java.util.Arrays.stream(chunks.split(",")).mapToInt(Integer::parseInt).toArray();
         int total = java.util.Arrays.stream(lens).sum();
         int cap = 64;
@@ -240,7 +248,7 @@ class KdaKernelsTest {
         int from = 0;
         for (int n : lens) {
             FloatArray out = poisoned(cap * heads * dv);
-            LocalGrid.launch(KdaChunkPrefill.class, "run", dims((long) heads * local), dims(local), new KernelContext(),
+            KernelDevices.launch(device, KdaChunkPrefill.class, "run", dims((long) heads * local), dims(local), new KernelContext(),
                     KdaInputs.rows(in.q, from, n, heads * dk, cap), KdaInputs.rows(in.k, from, n, heads * dk, cap),
                     KdaInputs.rows(in.v, from, n, heads * dv, cap), KdaInputs.rows(in.g, from, n, heads * dk, cap),
                     KdaInputs.rows(in.beta, from, n, heads, cap), state, out, cum, decays, pairs, wm, um,
@@ -261,13 +269,13 @@ class KdaKernelsTest {
     @Test
     void chunkwiseSurvivesDecaysThatOverflowAFactoredExponent() {
         // −G over a chunk reaches ~64·60 ≫ 88: exp(−G) would overflow fp32 if the pairwise decay were factored
-        TestData data = new TestData("kda chunkwise overflow");
+        TestData data = new TestData(device + " " + "kda chunkwise overflow");
         int heads = 1, dk = 16, dv = 16, n = 64, cap = 64;
         KdaInputs in = KdaInputs.random(data, heads, dk, dv, n, 120f);
         double[] refState = new double[heads * dk * dv];
         FloatArray state = new FloatArray(heads * dk * dv);
         FloatArray out = poisoned(cap * heads * dv);
-        LocalGrid.launch(KdaChunkPrefill.class, "run", dims(16), dims(16), new KernelContext(),
+        KernelDevices.launch(device, KdaChunkPrefill.class, "run", dims(16), dims(16), new KernelContext(),
                 KdaInputs.rows(in.q, 0, n, dk, cap), KdaInputs.rows(in.k, 0, n, dk, cap), KdaInputs.rows(in.v, 0, n, dv, cap),
                 KdaInputs.rows(in.g, 0, n, dk, cap), KdaInputs.rows(in.beta, 0, n, 1, cap), state, out,
                 new FloatArray(cap * dk), new FloatArray(2 * cap * dk), new FloatArray(3 * cap * cap),

@@ -12,7 +12,10 @@ import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -20,12 +23,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * up-projection, o_proj) vs the reference MLA in its EXPANDED form — so the absorption itself is checked —
  * over a prefill chunk followed by single-token decode steps.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
 class MlaKernelsTest {
+    @Parameter
+    String device;
+
 
     @ParameterizedTest(name = "D {0} H {1} nope {2} rope {3} v {4} lora {5} split {6}")
     @CsvSource({"64, 4, 16, 8, 16, 32, 4", "256, 4, 128, 64, 128, 512, 64", "64, 2, 16, 8, 16, 32, 256"})
     void absorbedKernelsMatchExpandedReference(int dim, int heads, int nope, int rope, int vDim, int lora, int splitLen) {
-        TestData data = new TestData("mla " + dim + "/" + heads + "x" + nope + "+" + rope + "/" + lora);
+        TestData data = new TestData(device + " " + "mla " + dim + "/" + heads + "x" + nope + "+" + rope + "/" + lora);
         int qRows = heads * (nope + rope);
         int row = lora + rope;
         BFloat16Array wq = data.bf16(qRows * dim, 0.3f);
@@ -55,21 +63,21 @@ class MlaKernelsTest {
             FloatArray xa = FloatArray.fromArray(x);
             FloatArray out = poisoned(capacity * dim);
             IntArray meta = meta(position, count);
-            LocalGrid.launch(MatVecBf16.class, "matVec", dims(qRows * 32L, capacity), dims(32, 1),
+            KernelDevices.launch(device, MatVecBf16.class, "matVec", dims(qRows * 32L, capacity), dims(32, 1),
                     new KernelContext(), wq, 0, xa, q, meta, qRows, dim, 0);
-            LocalGrid.launch(MatVecBf16.class, "matVec", dims(row * 32L, capacity), dims(32, 1),
+            KernelDevices.launch(device, MatVecBf16.class, "matVec", dims(row * 32L, capacity), dims(32, 1),
                     new KernelContext(), wkva, 0, xa, ckv, meta, row, dim, 0);
-            LocalGrid.launch(MlaLatentNormAppend.class, "apply", dims(capacity * 32L), dims(32),
+            KernelDevices.launch(device, MlaLatentNormAppend.class, "apply", dims(capacity * 32L), dims(32),
                     new KernelContext(), ckv, normW, cache, meta, lora, rope, MlaLatentNormAppend.EPS, maxCtx);
-            LocalGrid.launch(MlaQueryAbsorb.class, "apply", dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity),
+            KernelDevices.launch(device, MlaQueryAbsorb.class, "apply", dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity),
                     dims(64, 1), new KernelContext(), q, wkvb, qLat, meta, heads, nope, rope, vDim, lora);
-            LocalGrid.launch(MlaAttentionPartial.class, "apply", dims((long) heads * splits * 32, capacity), dims(32, 1),
+            KernelDevices.launch(device, MlaAttentionPartial.class, "apply", dims((long) heads * splits * 32, capacity), dims(32, 1),
                     new KernelContext(), qLat, q, cache, partials, meta, heads, nope, rope, lora, splitLen, splits, scale);
-            LocalGrid.launch(MlaAttentionCombine.class, "apply", dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity),
+            KernelDevices.launch(device, MlaAttentionCombine.class, "apply", dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity),
                     dims(64, 1), new KernelContext(), partials, latentCtx, meta, heads, lora, splits);
-            LocalGrid.launch(MlaValueUp.class, "apply", dims((long) heads * vDim * 32, capacity), dims(32, 1),
+            KernelDevices.launch(device, MlaValueUp.class, "apply", dims((long) heads * vDim * 32, capacity), dims(32, 1),
                     new KernelContext(), latentCtx, wkvb, attn, meta, heads, nope, vDim, lora);
-            LocalGrid.launch(MatVecBf16.class, "matVec", dims(dim * 64L, capacity), dims(64, 1),
+            KernelDevices.launch(device, MatVecBf16.class, "matVec", dims(dim * 64L, capacity), dims(64, 1),
                     new KernelContext(), wo, 0, attn, out, meta, dim, heads * vDim, 0);
 
             float[][] xr = new float[count][];

@@ -15,16 +15,24 @@ import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** MoE on the device (router, all experts + shared in one launch each, weighted combine + residual) vs MoeBlock. */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
 class MoeKernelsTest {
+    @Parameter
+    String device;
+
 
     @ParameterizedTest(name = "D {0} E {1} top {2} I {3} groups {4}/{5}")
     @CsvSource({"64, 8, 2, 32, 1, 1", "64, 256, 8, 64, 1, 1", "128, 16, 4, 1024, 1, 1", "64, 32, 4, 32, 8, 3"})
     void routedAndSharedExpertsMatchReference(int dim, int experts, int topK, int inter, int groups, int topkGroups) {
-        TestData data = new TestData("moe " + dim + "/" + experts + "x" + inter);
+        TestData data = new TestData(device + " " + "moe " + dim + "/" + experts + "x" + inter);
         int slots = topK + 1;
         int capacity = 3;
         int count = 3;
@@ -54,14 +62,14 @@ class MoeKernelsTest {
         FloatArray weights = poisoned(capacity * slots);
         FloatArray act = poisoned(capacity * slots * inter);
         IntArray meta = meta(0, count);
-        LocalGrid.launch(MatVecBf16.class, "matVec", dims(experts * 64L, capacity), dims(64, 1),
+        KernelDevices.launch(device, MatVecBf16.class, "matVec", dims(experts * 64L, capacity), dims(64, 1),
                 new KernelContext(), gate, 0, xa, logits, meta, experts, dim, 0);
         int routerLocal = TestData.pow2AtMost(experts, 256);
-        LocalGrid.launch(MoeRouterTopK.class, "apply", dims((long) capacity * routerLocal), dims(routerLocal),
+        KernelDevices.launch(device, MoeRouterTopK.class, "apply", dims((long) capacity * routerLocal), dims(routerLocal),
                 new KernelContext(), logits, bias, ids, weights, meta, experts, topK, groups, topkGroups, 1, scaling, 1);
-        LocalGrid.launch(MoeExpertsGateUp.class, "apply", dims((long) slots * inter * 32, capacity), dims(32, 1),
+        KernelDevices.launch(device, MoeExpertsGateUp.class, "apply", dims((long) slots * inter * 32, capacity), dims(32, 1),
                 new KernelContext(), w1, w3, xa, ids, act, meta, slots, inter, dim);
-        LocalGrid.launch(MoeExpertsDown.class, "apply", dims(dim * 64L, capacity), dims(64, 1),
+        KernelDevices.launch(device, MoeExpertsDown.class, "apply", dims(dim * 64L, capacity), dims(64, 1),
                 new KernelContext(), w2, act, ids, weights, h, meta, slots, inter, dim);
         for (int t = 0; t < count; t++) {
             float[] xr = java.util.Arrays.copyOfRange(x, t * dim, (t + 1) * dim);

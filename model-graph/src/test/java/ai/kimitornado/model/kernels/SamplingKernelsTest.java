@@ -11,16 +11,24 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Device sampling: argmax, and temperature + top-p checked against the nucleus and the CDF computed in double. */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
 class SamplingKernelsTest {
+    @Parameter
+    String device;
+
 
     @ParameterizedTest(name = "vocab {0}")
     @CsvSource({"512", "163840"})
     void argmaxPicksTheLargestLogitOfTheLastValidRow(int vocab) {
-        TestData data = new TestData("argmax " + vocab);
+        TestData data = new TestData(device + " " + "argmax " + vocab);
         int capacity = 3;
         int count = 2;
         float[] logits = data.uniform(capacity * vocab, 10f);
@@ -29,7 +37,7 @@ class SamplingKernelsTest {
         logits[(count - 1) * vocab + (expected + 1) % vocab] = 11f; // a tie: the lower id wins
         logits[2 * vocab + 5] = 50f; // beyond count: ignored
         IntArray out = IntArray.fromArray(-7);
-        LocalGrid.launch(SampleArgmax.class, "apply", dims(256), dims(256), new KernelContext(),
+        KernelDevices.launch(device, SampleArgmax.class, "apply", dims(256), dims(256), new KernelContext(),
                 FloatArray.fromArray(logits), out, meta(0, count), vocab);
         assertEquals(Math.min(expected, (expected + 1) % vocab), out.get(0));
     }
@@ -37,15 +45,15 @@ class SamplingKernelsTest {
     @ParameterizedTest(name = "vocab {0} temperature {1} top-p {2}")
     @CsvSource({"1000, 0.7, 0.9", "512, 1.0, 0.5", "5000, 1.3, 0.95", "1000, 1.0, 0.000001"})
     void topPSamplesInsideTheNucleusAtTheSeededQuantile(int vocab, float temperature, float topP) {
-        TestData data = new TestData("top-p " + vocab);
-        for (int trial = 0; trial < 4; trial++) {
+        TestData data = new TestData(device + " " + "top-p " + vocab);
+        for (int trial = 0; trial < 2; trial++) {
             float[] logits = data.uniform(vocab, 6f);
             int seed = data.random.nextInt();
             int position = data.random.nextInt(1000);
             IntArray meta = meta(position, 1);
             meta.set(KernelLimits.META_SEED, seed);
             IntArray out = IntArray.fromArray(-7);
-            LocalGrid.launch(SampleTopP.class, "apply", dims(128), dims(128), new KernelContext(),
+            KernelDevices.launch(device, SampleTopP.class, "apply", dims(128), dims(128), new KernelContext(),
                     FloatArray.fromArray(logits), out, meta, vocab, 1f / temperature, topP);
             int id = out.get(0);
             // nucleus in double: most likely first until the mass reaches topP
