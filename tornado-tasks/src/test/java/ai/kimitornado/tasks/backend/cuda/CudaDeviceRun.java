@@ -213,14 +213,17 @@ public final class CudaDeviceRun {
     // ---- GEMV ------------------------------------------------------------------------------------------
 
     private String gemvs(double copyGBs) {
-        Loaded gemv = load("gemvBf16");
-        List<String> rows = new ArrayList<>();
-        for (int[] shape : new int[][] {{4096, 2304}, {163_840, 2304}}) {
-            rows.add(gemv(gemv, shape[0], shape[1], copyGBs));
+        List<String> variants = new ArrayList<>();
+        for (String kernel : List.of("gemvBf16", "gemvBf16Rows4")) {
+            Loaded gemv = load(kernel);
+            List<String> rows = new ArrayList<>();
+            for (int[] shape : new int[][] {{4096, 2304}, {163_840, 2304}}) {
+                rows.add(gemv(gemv, shape[0], shape[1], copyGBs));
+            }
+            variants.add("{\"kernel\": \"GpuBenchKernels." + kernel + " (JIT → PTX)\", \"registers\": "
+                    + gemv.function().registers() + ", \"shapes\": [" + String.join(", ", rows) + "]}");
         }
-        return "{\"kernel\": \"GpuBenchKernels.gemvBf16 (JIT → PTX), " + GpuBenchKernels.GEMV_THREADS
-                + " threads per row\", \"registers\": " + gemv.function().registers()
-                + ", \"shapes\": [" + String.join(", ", rows) + "]}";
+        return "[" + String.join(",\n    ", variants) + "]";
     }
 
     private String gemv(Loaded gemv, int rows, int cols, double copyGBs) {
@@ -248,7 +251,10 @@ public final class CudaDeviceRun {
             KernelParams params = new KernelParams(gemv.ir().deviceArgs().size());
             CudaBuffer[] buffers = {null, w, x, y};
             PtxArguments.bind(gemv.ir(), params, i -> buffers[i].address(), i -> cols, i -> (int) (buffers[i].bytes() / 4));
-            LaunchGeometry geometry = LaunchGeometry.of1D(rows, GpuBenchKernels.GEMV_THREADS);
+            boolean fourRows = gemv.ir().name().endsWith("Rows4");
+            LaunchGeometry geometry = fourRows
+                    ? LaunchGeometry.of1D(rows / GpuBenchKernels.ROWS_PER_GROUP, GpuBenchKernels.ROWS_PER_GROUP * GpuBenchKernels.ROW_THREADS)
+                    : LaunchGeometry.of1D(rows, GpuBenchKernels.GEMV_THREADS);
             gemv.function().launch(geometry, params, stream);
             y.copyToHost(hy, 0, hy.byteSize(), stream);
             stream.synchronize();
@@ -303,7 +309,7 @@ public final class CudaDeviceRun {
                 graphSeconds = start.elapsedMillis(end) / 1e3 / (replays * (double) perGraph);
             }
             double graphGbs = bytes / graphSeconds / 1e9;
-            System.out.printf(Locale.ROOT, "gemv bf16 [%d→%d]: %.1f µs, %.0f GB/s = %.0f%% of copy; graph %.1f µs, %.0f GB/s = %.0f%%;"
+            System.out.printf(Locale.ROOT, gemv.ir().name() + " [%d→%d]: %.1f µs, %.0f GB/s = %.0f%% of copy; graph %.1f µs, %.0f GB/s = %.0f%%;"
                             + " %d rows checked, worst rel err %.2e%n", cols, rows, seconds * 1e6, gbs, 100 * gbs / copyGBs,
                     graphSeconds * 1e6, graphGbs, 100 * graphGbs / copyGBs, checked, worst);
             return "{\"in\": " + cols + ", \"out\": " + rows + ", \"bytes\": " + bytes + ", \"us\": " + fmt(seconds * 1e6)
