@@ -1,35 +1,37 @@
 package ai.kimitornado.cli;
 
 /**
- * What the CLI needs from a forward implementation: the plain-Java reference today, the task graphs
- * on a device ({@code java}, {@code opencl:P:D}, {@code cuda:N}, {@code spirv:P:D}) as they land.
- * Logits rows are [vocab] float32.
+ * What the CLI needs from a forward implementation: the plain-Java reference ({@code reference}) or the
+ * task graphs on a runtime device ({@code java}, {@code opencl:P:D}, {@code cuda:N}, {@code spirv:P:D}).
+ * Sampling options are fixed when the engine is opened; devices sample on the device, so only the token
+ * id comes back. Logits rows are [vocab] float32.
  */
 interface Engine extends AutoCloseable {
     /** One line describing what runs (device, backend, form), printed before work starts. */
     String describe();
 
+    /** Short backend name for tables ("plain Java", "opencl", "cuda", ...). */
+    String backend();
+
     int vocabSize();
 
-    /** Logits at every position of one full forward over {@code ids} (fresh state). [T][vocab] */
+    /** Logits at every position of one full forward over {@code ids} (fresh sequence). [T][vocab] */
     float[][] forwardAll(int[] ids);
 
-    /** Short backend name for tables ("plain Java", "opencl", "cuda", ...). */
-    default String backend() {
-        return describe();
-    }
-
     /**
-     * Hidden state after the embedding and after every layer (before the final norm), every position, of one
-     * full forward (fresh state). [layers + 1][T][hidden]
+     * Hidden state after the embedding and after every layer (the last slot after the final norm, the
+     * transformers convention), every position, of one full forward (fresh sequence). [layers + 1][T][hidden]
      */
     float[][][] hiddenStates(int[] ids);
 
-    /** Starts a new sequence: consumes the prompt, returns the logits of its last position. [vocab] */
-    float[] prefill(int[] ids);
+    /** Starts a new sequence with the prompt; returns the sampled next token id. */
+    int prefill(int[] ids);
 
-    /** One cached decode step: consumes {@code id}, returns the logits of the new position. [vocab] */
-    float[] decode(int id);
+    /** One cached decode step consuming {@code id}; returns the sampled next token id. */
+    int decode(int id);
+
+    /** Logits of the last position of the last prefill/decode. [vocab] */
+    float[] lastLogits();
 
     @Override
     void close();

@@ -1,26 +1,35 @@
 package ai.kimitornado.cli;
 
+import ai.kimitornado.tasks.runtime.Device;
+import ai.kimitornado.tasks.runtime.DeviceRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** Maps a {@code --device} id to an {@link Engine}. */
 final class Engines {
     private Engines() {}
 
     static final String REFERENCE = "reference";
+    /** The best available device: the first CUDA GPU, else an OpenCL GPU, else any OpenCL device, else java. */
+    static final String AUTO = "auto";
 
-    /** Device ids for {@code --devices all|ID,ID}; "all" is every device that can run the task graphs. */
-    static java.util.List<String> selectDevices(String spec) {
-        if (spec.equals("all")) {
-            return java.util.List.of(); // task-graph devices are added here as the model lands on the runtime
+    static Engine open(String deviceId, Path modelDir, EngineOptions options) {
+        if (REFERENCE.equals(deviceId)) {
+            return new ReferenceEngine(modelDir, options);
         }
-        return java.util.Arrays.stream(spec.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        Device device = AUTO.equals(deviceId) ? DeviceRegistry.get().defaultDevice() : DeviceRegistry.get().device(deviceId);
+        return new TaskGraphEngine(device, modelDir, options);
     }
 
-    static Engine open(String device, Path modelDir) {
-        if (REFERENCE.equals(device)) {
-            return new ReferenceEngine(modelDir);
+    /** Device ids for {@code --devices all|ID,ID}; "all" is every runtime device. */
+    static List<String> selectDevices(String spec) {
+        if (spec.equals("all")) {
+            List<String> ids = new ArrayList<>();
+            for (Device d : DeviceRegistry.get().devices()) ids.add(d.id());
+            return ids;
         }
-        throw new IllegalArgumentException("unknown device '" + device + "'; available: " + REFERENCE
-                + " (task-graph devices java, opencl:P:D, cuda:N, spirv:P:D are listed by `kimi-tornado devices`)");
+        return Arrays.stream(spec.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -20,8 +20,8 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--ids", required = true, paramLabel = "IDS", description = "Comma-separated token ids, e.g. 5,17,42.")
     String ids;
 
-    @Option(names = "--device", defaultValue = Engines.REFERENCE, paramLabel = "ID",
-            description = "Where the forward runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = Engines.AUTO, paramLabel = "ID",
+            description = "reference | java | opencl:P:D | cuda:N | spirv:P:D | auto (default: ${DEFAULT-VALUE}: the best GPU, else OpenCL, else java).")
     String device;
 
     @Option(names = "--logits-out", required = true, paramLabel = "F", description = "Output .safetensors file.")
@@ -30,7 +30,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] tokens = IdList.parse(ids, "--ids");
-        try (Engine engine = Engines.open(device, model)) {
+        try (Engine engine = Engines.open(device, model, EngineOptions.greedy())) {
             IdList.checkVocab(tokens, engine.vocabSize(), "--ids");
             System.err.println("forward: " + tokens.length + " tokens on " + engine.describe());
             float[][] logits = engine.forwardAll(tokens);

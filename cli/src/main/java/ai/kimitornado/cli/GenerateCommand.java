@@ -1,6 +1,5 @@
 package ai.kimitornado.cli;
 
-import ai.kimitornado.model.sampling.Sampler;
 import ai.kimitornado.model.sampling.SamplingOptions;
 import ai.kimitornado.weights.config.KimiLinearConfig;
 import ai.kimitornado.weights.tokenizer.ChatMessage;
@@ -66,8 +65,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--print-ids", description = "Print prompt + generated ids as a JSON array on the last line of stdout.")
     boolean printIds;
 
-    @Option(names = "--device", defaultValue = Engines.REFERENCE, paramLabel = "ID", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = Engines.AUTO, paramLabel = "ID",
+            description = "reference | java | opencl:P:D | cuda:N | spirv:P:D | auto (default: ${DEFAULT-VALUE}: the best GPU, else OpenCL, else java).")
     String device;
+
+    @Option(names = "--max-context", defaultValue = "4096", paramLabel = "N", description = "Context a device engine allocates (default: ${DEFAULT-VALUE}).")
+    int maxContext;
 
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache directory (default: ~/.cache/kimi-tornado).")
     Path cacheDir;
@@ -89,20 +92,21 @@ final class GenerateCommand implements Callable<Integer> {
         Set<Integer> stops = stopIds(config, tokenizer);
 
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        try (Engine engine = Engines.open(device, modelDir)) {
+        if (promptIds.length + maxTokens > maxContext) {
+            throw new IllegalArgumentException("prompt (" + promptIds.length + ") + --max-tokens (" + maxTokens + ") exceeds --max-context " + maxContext);
+        }
+        try (Engine engine = Engines.open(device, modelDir, new EngineOptions(sampling, maxContext, false))) {
             System.err.println("generate: " + promptIds.length + " prompt tokens, up to " + maxTokens + " new, "
                     + (sampling.isGreedy() ? "greedy" : "temperature " + temperature + " top-p " + topP + " seed " + seed)
                     + ", on " + engine.describe());
-            Sampler sampler = Sampler.create(sampling);
             StreamingDecoder text = tokenizer != null ? tokenizer.streamingDecoder() : null;
             List<Integer> all = new ArrayList<>();
             for (int id : promptIds) all.add(id);
             long t0 = System.nanoTime();
-            float[] logits = maxTokens > 0 ? engine.prefill(promptIds) : null;
+            int next = maxTokens > 0 ? engine.prefill(promptIds) : -1;
             long tPrefill = System.nanoTime();
             int generated = 0;
             while (generated < maxTokens) {
-                int next = sampler.sample(logits);
                 all.add(next);
                 generated++;
                 boolean stop = !ignoreEos && stops.contains(next);
@@ -112,7 +116,7 @@ final class GenerateCommand implements Callable<Integer> {
                     out.print((generated > 1 ? " " : "") + next);
                 }
                 if (stop || generated == maxTokens) break;
-                logits = engine.decode(next);
+                next = engine.decode(next);
             }
             if (text != null) out.print(text.flush());
             out.println();

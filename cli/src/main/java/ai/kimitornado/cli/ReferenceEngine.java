@@ -2,6 +2,7 @@ package ai.kimitornado.cli;
 
 import ai.kimitornado.model.reference.ReferenceModel;
 import ai.kimitornado.model.reference.ReferenceSession;
+import ai.kimitornado.model.sampling.Sampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,17 +16,25 @@ final class ReferenceEngine implements Engine {
 
     private final ReferenceModel model;
     private final boolean mapped;
+    private final Sampler sampler;
     private ReferenceSession session;
+    private float[] lastLogits;
 
-    ReferenceEngine(Path modelDir) {
+    ReferenceEngine(Path modelDir, EngineOptions options) {
         this.mapped = checkpointBytes(modelDir) > WIDEN_LIMIT_BYTES;
         this.model = mapped ? ReferenceModel.open(modelDir) : ReferenceModel.load(modelDir);
+        this.sampler = Sampler.create(options.sampling());
     }
 
     @Override
     public String describe() {
         return "device reference (plain-Java reference forward, float64 accumulation"
                 + (mapped ? ", weights memory-mapped)" : ", weights widened to float)");
+    }
+
+    @Override
+    public String backend() {
+        return "plain Java";
     }
 
     @Override
@@ -39,25 +48,32 @@ final class ReferenceEngine implements Engine {
     }
 
     @Override
-    public String backend() {
-        return "plain Java";
-    }
-
-    @Override
     public float[][][] hiddenStates(int[] ids) {
-        return model.forwardWithHiddenStates(ids).hiddenStates();
+        ReferenceModel.ForwardResult r = model.forwardWithHiddenStates(ids);
+        float[][][] h = r.hiddenStates();
+        // the last slot after the final norm, as transformers (and the device engine) report it
+        float[][] last = h[h.length - 1];
+        for (int t = 0; t < last.length; t++) last[t] = model.finalNorm(last[t]);
+        return h;
     }
 
     @Override
-    public float[] prefill(int[] ids) {
+    public int prefill(int[] ids) {
         session = model.newSession();
-        return session.prefill(ids);
+        lastLogits = session.prefill(ids);
+        return sampler.sample(lastLogits);
     }
 
     @Override
-    public float[] decode(int id) {
+    public int decode(int id) {
         if (session == null) throw new IllegalStateException("decode before prefill");
-        return session.decode(id);
+        lastLogits = session.decode(id);
+        return sampler.sample(lastLogits);
+    }
+
+    @Override
+    public float[] lastLogits() {
+        return lastLogits.clone();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package ai.kimitornado.cli;
 
-import ai.kimitornado.model.sampling.GreedySampler;
 import ai.kimitornado.weights.config.KimiLinearConfig;
 import ai.kimitornado.weights.safetensors.SafeTensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,7 +83,8 @@ final class VerifyCommand implements Callable<Integer> {
         List<float[][]> refLogits = new ArrayList<>();
         List<float[][][]> refHidden = new ArrayList<>();
         int[] refGreedy;
-        try (Engine reference = Engines.open(Engines.REFERENCE, model)) {
+        EngineOptions opts = EngineOptions.greedy().withCaptureHidden(layers).withMaxContext(maxContextFor(prompts, greedyPrompt.length + greedyCount));
+        try (Engine reference = Engines.open(Engines.REFERENCE, model, opts)) {
             for (Prompt p : prompts) {
                 refLogits.add(reference.forwardAll(p.ids()));
                 refHidden.add(layers ? reference.hiddenStates(p.ids()) : null);
@@ -96,7 +96,7 @@ final class VerifyCommand implements Callable<Integer> {
             rows.add(compare("reference", "plain Java", "file", prompts, refLogits, null, null, refGreedy, expectedGreedy, null));
         }
         for (String device : Engines.selectDevices(devices)) {
-            try (Engine engine = Engines.open(device, model)) {
+            try (Engine engine = Engines.open(device, model, opts)) {
                 List<float[][]> logits = new ArrayList<>();
                 List<float[][][]> hidden = new ArrayList<>();
                 for (Prompt p : prompts) {
@@ -168,13 +168,18 @@ final class VerifyCommand implements Callable<Integer> {
     private static int[] greedy(Engine engine, int[] prompt, int count) {
         int[] out = java.util.Arrays.copyOf(prompt, prompt.length + count);
         if (count == 0) return out;
-        float[] logits = engine.prefill(prompt);
+        int next = engine.prefill(prompt);
         for (int i = 0; i < count; i++) {
-            int next = GreedySampler.argmax(logits);
             out[prompt.length + i] = next;
-            if (i + 1 < count) logits = engine.decode(next);
+            if (i + 1 < count) next = engine.decode(next);
         }
         return out;
+    }
+
+    private static int maxContextFor(List<Prompt> prompts, int greedyLength) {
+        int longest = greedyLength;
+        for (Prompt p : prompts) longest = Math.max(longest, p.ids().length);
+        return Math.max(64, longest);
     }
 
     private void print(List<Row> rows) {

@@ -105,7 +105,7 @@ class CliCommandsTest {
         assertTrue(again.err.contains("not empty"), again.err);
 
         Run gen = run("generate", "--model", dir.toString(), "--prompt", "Hello", "--max-tokens", "3",
-                "--ignore-eos", "--print-ids");
+                "--ignore-eos", "--print-ids", "--device", "reference");
         assertEquals(0, gen.exit, gen.err);
         int[] ids = lastLineIds(gen.out);
         assertTrue(ids.length > 3, "prompt + 3 generated ids expected, got " + Arrays.toString(ids));
@@ -114,10 +114,23 @@ class CliCommandsTest {
     }
 
     @Test
+    void verifyOnTheJavaDeviceMatchesTheFixtureAndFailsOnAnImpossibleTolerance() {
+        String ref = TINY.resolve("reference.safetensors").toString();
+        Run ok = run("verify", "--model", TINY.toString(), "--reference", ref, "--devices", "java", "--layers");
+        assertEquals(0, ok.exit, ok.out + ok.err);
+        assertTrue(ok.out.lines().anyMatch(l -> l.startsWith("java ") && l.contains("same") && l.strip().endsWith("yes")), ok.out);
+        assertTrue(ok.out.contains("per layer"), ok.out);
+        // a tolerance below float rounding must fail (the comparison is live); the reference alone is enough
+        Run strict = run("verify", "--model", TINY.toString(), "--reference", ref, "--devices", "reference", "--tolerance", "1e-12");
+        assertEquals(1, strict.exit, strict.out + strict.err);
+        assertTrue(strict.out.contains(" NO"), strict.out);
+    }
+
+    @Test
     void badInputsFailWithAClearMessage() {
         Run unknownDevice = run("forward", "--model", TINY.toString(), "--ids", "1,2", "--device", "nope", "--logits-out", "x");
         assertNotEquals(0, unknownDevice.exit);
-        assertTrue(unknownDevice.err.contains("unknown device 'nope'"), unknownDevice.err);
+        assertTrue(unknownDevice.err.contains("unknown device id 'nope'") && unknownDevice.err.contains("java"), unknownDevice.err);
 
         Run outOfVocab = run("generate", "--model", TINY.toString(), "--prompt-ids", "1,512", "--max-tokens", "1");
         assertNotEquals(0, outOfVocab.exit);
