@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Write the generated device code of the kernels in one or more classes, for inspection.")
 final class KernelsCommand implements Callable<Integer> {
 
-    @Option(names = "--backend", defaultValue = "opencl", description = "Code to generate: opencl (OpenCL C), spirv (.spv + spirv-dis .spvasm), or ir (the JIT's IR). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", defaultValue = "opencl", description = "Code to generate: opencl (OpenCL C), spirv (.spv + spirv-dis .spvasm), ptx (PTX for sm_90, the H200), or ir (the JIT's IR). Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created).")
@@ -41,8 +41,8 @@ final class KernelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!List.of("opencl", "ir", "spirv").contains(backend)) {
-            System.err.println("unknown --backend " + backend + "; this build generates: opencl, spirv, ir");
+        if (!List.of("opencl", "ir", "spirv", "ptx").contains(backend)) {
+            System.err.println("unknown --backend " + backend + "; this build generates: opencl, spirv, ptx, ir");
             return 2;
         }
         Files.createDirectories(out);
@@ -66,8 +66,16 @@ final class KernelsCommand implements Callable<Integer> {
                         written++;
                         continue;
                     }
-                    String code = backend.equals("ir") ? ir.dump() : OpenClEmitter.emit(ir).source();
-                    Path f = out.resolve(base + (backend.equals("ir") ? ".ir.txt" : ".cl"));
+                    String code = switch (backend) {
+                        case "ir" -> ir.dump();
+                        case "ptx" -> ai.kimitornado.tasks.emit.ptx.PtxEmitter.emit(ir, ai.kimitornado.tasks.emit.ptx.PtxTarget.SM_90).source();
+                        default -> OpenClEmitter.emit(ir).source();
+                    };
+                    Path f = out.resolve(base + switch (backend) {
+                        case "ir" -> ".ir.txt";
+                        case "ptx" -> ".ptx";
+                        default -> ".cl";
+                    });
                     Files.writeString(f, code);
                     System.out.println("wrote " + f);
                     written++;
