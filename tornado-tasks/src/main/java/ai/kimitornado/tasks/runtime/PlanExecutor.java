@@ -12,6 +12,9 @@ import ai.kimitornado.tasks.jit.KernelRef;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +31,13 @@ public final class PlanExecutor implements AutoCloseable {
     private Device device;
     private CompileOptions compileOptions = CompileOptions.defaults();
     private GridScheduler grids;
-    private boolean firstExecutionDone;
+    /** Graphs that have run at least once since the device was chosen (their FIRST_EXECUTION host copies are done). */
+    private final Set<GraphSpec> executedGraphs = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
     /** withCUDAGraph: executions after the first are captured once, then replayed (cuda backend). */
     private boolean graphReplay;
-    private GraphReplayDevice.Recording recording;
+    /** withCUDAGraph recordings, one per set of graphs executed together (all, or one by name). */
+    private final Map<List<String>, GraphReplayDevice.Recording> recordings = new HashMap<>();
 
     /** A task compiled for the plan's device, with its launch arguments (stable thanks to residency). */
     private record CompiledTask(String qualifiedName, KernelRef ref, KernelIR ir, LoadedKernel kernel,
@@ -54,7 +59,7 @@ public final class PlanExecutor implements AutoCloseable {
         dropRecording();
         residency.freeAll();
         compiled.clear();
-        firstExecutionDone = false;
+        executedGraphs.clear();
         device = d;
     }
 
@@ -139,9 +144,9 @@ public final class PlanExecutor implements AutoCloseable {
         Counters n = new Counters();
         List<TaskProfile> tasks = new ArrayList<>();
         List<LaunchEvent> events = new ArrayList<>();
-        if (graphReplay && firstExecutionDone) return replayGraph(dev, start);
+        if (graphReplay && executedGraphs.containsAll(graphs)) return replayGraph(dev, graphs, start);
         try {
-            runSteps(profile, n, tasks, events);
+            runSteps(graphs, profile, n, tasks, events);
             dev.synchronize();
             for (int i = 0; i < tasks.size(); i++) {
                 TaskProfile p = tasks.get(i);
@@ -152,17 +157,17 @@ public final class PlanExecutor implements AutoCloseable {
         } finally {
             for (LaunchEvent e : events) if (e != null) e.close();
         }
-        firstExecutionDone = true;
+        executedGraphs.addAll(graphs);
         return new TornadoProfilerResult(dev.id(), List.copyOf(tasks), n.inCount, n.inBytes, n.inNanos, n.outCount,
                 n.outBytes, n.outNanos, n.compileNanos, System.nanoTime() - start, residency.bytes());
     }
 
-    private void runSteps(boolean profile, Counters n, List<TaskProfile> tasks, List<LaunchEvent> events) {
+    private void runSteps(List<GraphSpec> graphs, boolean profile, Counters n, List<TaskProfile> tasks, List<LaunchEvent> events) {
         for (GraphSpec g : graphs) {
             for (GraphSpec.Step step : g.steps()) {
                 switch (step) {
                     case GraphSpec.Transfer t when t.toDevice() -> copyIn(t, g, n);
-                    case GraphSpec.Transfer t -> copyOut(t, n);
+                    case GraphSpec.Transfer t -> copyOut(t, g, n);
                     case GraphSpec.Task t -> launch(g, t, profile, n, tasks, events);
                 }
             }
@@ -175,16 +180,19 @@ public final class PlanExecutor implements AutoCloseable {
         graphReplay = on;
     }
 
-    private TornadoProfilerResult replayGraph(Device dev, long start) {
+    private TornadoProfilerResult replayGraph(Device dev, List<GraphSpec> graphs, long start) {
         if (!(dev instanceof GraphReplayDevice replayer)) {
             throw new TornadoRuntimeException("withCUDAGraph(): device " + dev.id() + " cannot capture and replay graphs "
                     + "(only cuda devices can); remove withCUDAGraph() or select a cuda device");
         }
+        List<String> names = graphs.stream().map(GraphSpec::name).toList();
+        GraphReplayDevice.Recording recording = recordings.get(names);
         if (recording == null) {
             List<LaunchEvent> events = new ArrayList<>();
-            String what = "plan " + graphs.stream().map(GraphSpec::name).toList();
-            recording = replayer.capture(what, () -> runSteps(false, new Counters(), new ArrayList<>(), events));
+            String what = "plan " + names;
+            recording = replayer.capture(what, () -> runSteps(graphs, false, new Counters(), new ArrayList<>(), events));
             for (LaunchEvent e : events) if (e != null) e.close();
+            recordings.put(names, recording);
         }
         replayer.replay(recording);
         // one replay: per-task times are not observable inside a graph, only the whole step
@@ -192,10 +200,8 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     private void dropRecording() {
-        if (recording != null) {
-            recording.close();
-            recording = null;
-        }
+        for (GraphReplayDevice.Recording r : recordings.values()) r.close();
+        recordings.clear();
     }
 
     private static final class Counters {
@@ -218,10 +224,10 @@ public final class PlanExecutor implements AutoCloseable {
         }
     }
 
-    private void copyOut(GraphSpec.Transfer t, Counters n) {
+    private void copyOut(GraphSpec.Transfer t, GraphSpec g, Counters n) {
         if (device.sharesHostMemory()) return;
         if (t.mode() == DataTransferMode.UNDER_DEMAND) return;
-        if (t.mode() == DataTransferMode.FIRST_EXECUTION && firstExecutionDone) return;
+        if (t.mode() == DataTransferMode.FIRST_EXECUTION && executedGraphs.contains(g)) return;
         for (Object o : t.objects()) copyOutOne((NativeArray) o, n);
     }
 

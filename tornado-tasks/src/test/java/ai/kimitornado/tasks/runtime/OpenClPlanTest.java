@@ -99,6 +99,30 @@ class OpenClPlanTest {
     }
 
     @Test
+    void graphsRunSeparatelyByNameOverTheSameResidentBuffers() {
+        Random rnd = seeded("graphsRunSeparatelyByNameOverTheSameResidentBuffers");
+        int n = 64 + rnd.nextInt(512);
+        FloatArray a = random(rnd, n), b = random(rnd, n), c = new FloatArray(n), acc = new FloatArray(n);
+        float s = rnd.nextFloat();
+        TaskGraph produce = new TaskGraph("produce").transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
+                .task("axpy", RuntimeKernels::axpy, a, b, c, s, n);
+        TaskGraph consume = new TaskGraph("consume").transferToDevice(DataTransferMode.FIRST_EXECUTION, acc)
+                .task("acc", RuntimeKernels::accumulate, c, acc, n)
+                .transferToHost(DataTransferMode.FIRST_EXECUTION, acc);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(produce.snapshot(), consume.snapshot()).withDevice(openclDevice())) {
+            assertEquals(2, plan.execute("produce").getProfilerResult().copyInCount());
+            TornadoProfilerResult first = plan.execute("consume").getProfilerResult();
+            assertEquals(1, first.copyInCount(), "acc only: a and b are already resident");
+            assertEquals(1, first.copyOutCount(), "the consume graph's FIRST_EXECUTION copy back happens on its own first run");
+            TornadoProfilerResult second = plan.execute("consume").getProfilerResult();
+            assertEquals(0, second.copyInCount());
+            assertEquals(0, second.copyOutCount());
+            assertThrows(TornadoRuntimeException.class, () -> plan.execute("nope"));
+        }
+        for (int i = 0; i < n; i++) assertEquals(a.get(i) + s * b.get(i), acc.get(i), 1e-6f, "element " + i);
+    }
+
+    @Test
     void parallelKernelMatchesJava() {
         Random rnd = seeded("parallelKernelMatchesJava");
         int n = 1 + rnd.nextInt(5000);
