@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kernels --backend opencl --out DIR --class C [--class C2 ...]}: writes the generated code of
+ * {@code kernels --backend opencl --out DIR [--class C ...]} (default: every class of the model's kernels): writes the generated code of
  * every kernel-shaped method (public static void, parameters only off-heap arrays, primitives and
  * KernelContext) of the classes, one file per kernel; a kernel the JIT rejects gets a
  * {@code .error.txt} with the reason, and the command exits 1.
@@ -36,8 +36,11 @@ final class KernelsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created).")
     Path out;
 
-    @Option(names = "--class", required = true, paramLabel = "C", description = "Fully qualified class name; repeatable.")
+    @Option(names = "--class", paramLabel = "C", description = "Fully qualified class name; repeatable. Default: every class of the model's kernels (" + MODEL_KERNELS + ").")
     List<String> classes;
+
+    /** Package of the Kimi Linear kernels in model-graph: the default set of classes. */
+    static final String MODEL_KERNELS = "ai.kimitornado.model.kernels";
 
     @Override
     public Integer call() throws IOException {
@@ -47,6 +50,7 @@ final class KernelsCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         int written = 0, failed = 0;
+        if (classes == null || classes.isEmpty()) classes = modelKernelClasses();
         for (String cn : classes) {
             Class<?> c;
             try {
@@ -89,6 +93,29 @@ final class KernelsCommand implements Callable<Integer> {
         }
         System.out.println(written + " kernels written to " + out + (failed > 0 ? ", " + failed + " rejected" : ""));
         return failed > 0 ? 1 : 0;
+    }
+
+    /** Top-level classes of {@link #MODEL_KERNELS}, from the jar or directory that holds them. */
+    static List<String> modelKernelClasses() throws IOException {
+        String dir = MODEL_KERNELS.replace('.', '/') + "/";
+        java.net.URL url = KernelsCommand.class.getClassLoader().getResource(dir);
+        if (url == null) throw new IOException("no " + MODEL_KERNELS + " on the class path; pass --class");
+        List<String> names = new ArrayList<>();
+        if (url.getProtocol().equals("jar")) {
+            String jar = url.getPath().substring("file:".length(), url.getPath().indexOf("!/"));
+            try (java.util.jar.JarFile jf = new java.util.jar.JarFile(java.net.URLDecoder.decode(jar, java.nio.charset.StandardCharsets.UTF_8))) {
+                jf.stream().map(java.util.jar.JarEntry::getName)
+                        .filter(n -> n.startsWith(dir) && n.endsWith(".class") && !n.contains("$") && n.indexOf('/', dir.length()) < 0)
+                        .forEach(n -> names.add(n.substring(0, n.length() - 6).replace('/', '.')));
+            }
+        } else {
+            try (var files = Files.list(Path.of(java.net.URI.create(url.toString())))) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
+                        .forEach(n -> names.add(MODEL_KERNELS + "." + n.substring(0, n.length() - 6)));
+            }
+        }
+        names.sort(null);
+        return names;
     }
 
     /** public static void methods whose parameters are all arrays, primitives or KernelContext, with at least one array. */

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -66,5 +67,15 @@ class DevicesAndKernelsCommandTest {
         String err = Files.readString(dir.resolve("SampleKernels.allocates.error.txt"));
         assertTrue(err.contains("SampleKernels") && err.contains("allocates"), err);
         assertFalse(Files.exists(dir.resolve("SampleKernels.notAKernel.cl")));
+    }
+
+    @Test
+    void kernelsDefaultsToEveryModelKernel(@TempDir Path dir) throws Exception {
+        run(0, "kernels", "--out", dir.toString());
+        try (var files = Files.list(dir)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("RmsNormRows.") && n.endsWith(".cl")), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.endsWith(".error.txt")), names.toString());
+        }
     }
 }
