@@ -79,7 +79,8 @@ public final class MathKernels {
             out.set(o, Float.floatToIntBits(f));
             out.set(o + 1, Double.doubleToLongBits(d));
             out.set(o + 2, (Float.isNaN(f) ? 1 : 0) + (Float.isInfinite(f) ? 2 : 0) + (Double.isNaN(d) ? 4 : 0));
-            out.set(o + 3, Float.floatToRawIntBits(f * 2f) + Double.doubleToRawLongBits(-d));
+            // arithmetic on NaN may change its payload (GPUs canonicalise): compare canonical bits there
+            out.set(o + 3, Float.floatToIntBits(f * 2f) + Double.doubleToLongBits(-d));
         }
     }
 

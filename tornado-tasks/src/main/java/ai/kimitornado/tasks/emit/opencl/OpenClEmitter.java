@@ -123,6 +123,8 @@ public final class OpenClEmitter {
             StringBuilder src = new StringBuilder();
             src.append("// kimi-tornado ").append(KernelCompiler.JIT_VERSION).append(": ")
                     .append(ir.ref().displayName()).append(" (bytecode ").append(ir.bytecodeHash(), 0, 16).append(")\n");
+            // Java rounds every operation separately: no a*b+c contraction into fma
+            src.append("#pragma OPENCL FP_CONTRACT OFF\n");
             if (ir.usesFp64()) {
                 src.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n");
             }
