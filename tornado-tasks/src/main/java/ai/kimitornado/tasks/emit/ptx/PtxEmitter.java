@@ -426,12 +426,13 @@ public final class PtxEmitter {
                 case L2I -> code.line("cvt.u32.u64 " + d + ", " + x);
                 case L2F -> code.line("cvt.rn.f32.s64 " + d + ", " + x);
                 case L2D -> code.line("cvt.rn.f64.s64 " + d + ", " + x);
-                // PTX float→int saturates and maps NaN to 0: exactly Java's rule
-                case F2I -> code.line("cvt.rzi.sat.s32.f32 " + d + ", " + x);
-                case F2L -> code.line("cvt.rzi.sat.s64.f32 " + d + ", " + x);
+                // Java: saturate, NaN → 0. cvt.rzi.sat saturates, but the H200 returned INT_MIN for
+                // cvt.rzi.sat.s32.f64 of NaN (catalogue floatCasts), so NaN is mapped to 0 explicitly.
+                case F2I -> javaFloatToInt("cvt.rzi.sat.s32.f32", ".f32", ".s32", d, x);
+                case F2L -> javaFloatToInt("cvt.rzi.sat.s64.f32", ".f32", ".s64", d, x);
                 case F2D -> code.line("cvt.f64.f32 " + d + ", " + x);
-                case D2I -> code.line("cvt.rzi.sat.s32.f64 " + d + ", " + x);
-                case D2L -> code.line("cvt.rzi.sat.s64.f64 " + d + ", " + x);
+                case D2I -> javaFloatToInt("cvt.rzi.sat.s32.f64", ".f64", ".s32", d, x);
+                case D2L -> javaFloatToInt("cvt.rzi.sat.s64.f64", ".f64", ".s64", d, x);
                 case D2F -> code.line("cvt.rn.f32.f64 " + d + ", " + x);
                 case I2B -> code.line("cvt.s32.s8 " + d + ", " + x);
                 case I2S -> code.line("cvt.s32.s16 " + d + ", " + x);
@@ -448,6 +449,13 @@ public final class PtxEmitter {
                     code.line("cvt.s32.s16 " + d + ", " + h);
                 }
             }
+        }
+
+        /** {@code d = isNaN(x) ? 0 : saturate(trunc(x))}: Java's float/double → int/long cast. */
+        private void javaFloatToInt(String cvt, String ft, String it, String d, String x) {
+            String nan = code.op(Kind.PRED, "setp.nan" + ft, x, x);
+            code.line(cvt + " " + d + ", " + x);
+            code.line("selp" + it + " " + d + ", 0, " + d + ", " + nan);
         }
 
         private void mathCall(Instr.MathCall m) {
