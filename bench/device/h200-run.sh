@@ -4,13 +4,14 @@
 # carry: .device cli/target/kimi-tornado.jar tornado-tasks/target/classes tornado-tasks/target/test-classes
 #        bench/target/classes
 # command: bash bench/device/h200-run.sh [steps]      (writes logs and JSON under $OUT)
-# Steps (default all): devices catalogue cuda launch
+# Steps (default all): devices catalogue cuda launch verify
+# verify needs the tiny-a fixture carried inside the checkout: mkdir -p .device/fixtures && cp -r ../shared/fixtures/tiny-a .device/fixtures/
 set -uo pipefail
 . .device/env.sh
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 J="java --enable-native-access=ALL-UNNAMED"
 CP_TT=tornado-tasks/target/classes:tornado-tasks/target/test-classes
-steps=${*:-devices catalogue cuda launch}
+steps=${*:-devices catalogue cuda launch verify}
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$OUT/nvidia-smi.csv" 2>&1
 for s in $steps; do
   echo "=== $s $(date -u +%T)"
@@ -20,6 +21,9 @@ for s in $steps; do
                grep -c '^pass' "$OUT/catalogue.log"; grep -v '^pass' "$OUT/catalogue.log" | head -40 ;;
     cuda)      timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
     launch)    timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
+    verify)    timeout 400 $J -jar cli/target/kimi-tornado.jar verify --model .device/fixtures/tiny-a \
+                 --reference .device/fixtures/tiny-a/reference.safetensors --devices cuda:0,opencl:1:0,opencl:0:0,java --layers \
+                 --json "$OUT/verify-tiny-a-h200.json" > "$OUT/verify.log" 2>&1; cat "$OUT/verify.log" | tail -30 ;;
     *)         echo "unknown step $s" ;;
   esac
 done
