@@ -60,6 +60,7 @@ public final class DeviceEngine implements AutoCloseable {
     private final ForwardGraph decodeGraph;
     private final GraphExecutor executor;
     private final int maxContext;
+    private final RandomDeviceWeights random; // null for checkpoint weights
     private int position;
     private float[][][] hidden; // [L+1][T][D] of the last prefill/decode call (captureHidden)
 
@@ -73,16 +74,41 @@ public final class DeviceEngine implements AutoCloseable {
         return new DeviceEngine(KimiLinearConfig.load(config), tensors, options, RuntimeGraphExecutor.on(options.deviceId()));
     }
 
+    /**
+     * The model of {@code config} in its real shapes with seeded random weights generated on the device (no
+     * checkpoint, no host copy of the weights: see {@link RandomDeviceWeights}); same seed, same weights.
+     */
+    public static DeviceEngine openRandom(KimiLinearConfig config, long seed, Options options) {
+        return openRandom(config, seed, options, RuntimeGraphExecutor.on(options.deviceId()));
+    }
+
+    /** As {@link #openRandom(KimiLinearConfig, long, Options)} with a chosen executor. */
+    public static DeviceEngine openRandom(KimiLinearConfig config, long seed, Options options, GraphExecutor executor) {
+        RandomDeviceWeights random = RandomDeviceWeights.create(config, ModelDims.of(config), seed);
+        try {
+            return new DeviceEngine(config, random.weights(), random, options, executor);
+        } catch (RuntimeException e) {
+            executor.close();
+            random.close();
+            throw e;
+        }
+    }
+
     /** For callers that hold the config and tensors already, with a chosen executor. */
     public DeviceEngine(KimiLinearConfig config, SafeTensors tensors, Options options, GraphExecutor executor) {
+        this(config, ModelWeights.load(config, ModelDims.of(config), tensors), null, options, executor);
+    }
+
+    private DeviceEngine(KimiLinearConfig config, ModelWeights weights, RandomDeviceWeights random, Options options,
+                         GraphExecutor executor) {
         this.dims = ModelDims.of(config);
         this.maxContext = options.maxContext();
         this.executor = executor;
+        this.random = random;
         boolean[] isKda = new boolean[dims.layers()];
         for (int l = 0; l < isKda.length; l++) {
             isKda[l] = config.isKda(l);
         }
-        ModelWeights weights = ModelWeights.load(config, dims, tensors);
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden());
         checkMemory(weights, state, executor);
@@ -91,7 +117,29 @@ public final class DeviceEngine implements AutoCloseable {
         this.prefillGraph = builder.build("prefill", options.prefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
         this.decodeGraph = builder.build("decode", 1, ForwardGraphBuilder.KdaForm.RECURRENT);
         setSeed(options.sampling().seed());
-        executor.prepare(List.of(prefillGraph, decodeGraph));
+        if (random == null) {
+            executor.prepare(List.of(prefillGraph, decodeGraph));
+        } else {
+            // random weights live only on the device: the forward graphs must not upload the (untouched) host side
+            ForwardGraph init = random.initGraph(executor.maxWorkGroupSize());
+            executor.prepare(List.of(init, withoutUploads(prefillGraph), withoutUploads(decodeGraph)));
+            executor.execute(init);
+        }
+    }
+
+    private static ForwardGraph withoutUploads(ForwardGraph g) {
+        return new ForwardGraph(g.name(), g.capacity(), g.launches(), List.of(), g.perStepInputs(), g.perStepOutputs(),
+                g.onDemand());
+    }
+
+    /** The random weights' fills (tensor, key, scale) when opened by {@code openRandom}, else empty (tests, tools). */
+    public List<RandomDeviceWeights.Fill> randomFills() {
+        return random == null ? List.of() : random.fills();
+    }
+
+    /** Copies arrays the plan holds (e.g. random weight buffers) back to the host (tests, tools). */
+    public void download(NativeArray... arrays) {
+        executor.download(arrays);
     }
 
     private void checkMemory(ModelWeights weights, SequenceState state, GraphExecutor executor) {
@@ -232,6 +280,9 @@ public final class DeviceEngine implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+        if (random != null) {
+            random.close(); // after the plan freed its device buffers
+        }
     }
 
     private static long sum(List<NativeArray> arrays) {
