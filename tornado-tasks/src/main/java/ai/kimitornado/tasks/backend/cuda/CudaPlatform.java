@@ -91,7 +91,7 @@ public final class CudaPlatform {
     }
 
     private static List<CudaDeviceInfo> enumerate() {
-        int rc = CudaApi.init(0);
+        int rc = ai.kimitornado.tasks.runtime.NativeSignals.preserving("cuInit", () -> CudaApi.init(0));
         if (rc == CudaErrors.CUDA_ERROR_NO_DEVICE) {
             return List.of();
         }

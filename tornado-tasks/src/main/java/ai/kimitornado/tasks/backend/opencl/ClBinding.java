@@ -153,6 +153,11 @@ public final class ClBinding {
     // ---- platforms and devices ----
 
     public MemorySegment[] platforms() {
+        // loading the ICDs may install driver signal handlers over the JVM's (see NativeSignals)
+        return ai.kimitornado.tasks.runtime.NativeSignals.preserving("clGetPlatformIDs", this::platformsUnguarded);
+    }
+
+    private MemorySegment[] platformsUnguarded() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment n = a.allocate(JAVA_INT);
             int rc = (int) getPlatformIDs.invokeExact(0, MemorySegment.NULL, n);
@@ -246,8 +251,14 @@ public final class ClBinding {
             MemorySegment devs = a.allocate(ADDRESS);
             devs.set(ADDRESS, 0, device);
             MemorySegment err = a.allocate(JAVA_INT);
-            MemorySegment ctx = (MemorySegment) createContext.invokeExact(MemorySegment.NULL, 1, devs,
-                    MemorySegment.NULL, MemorySegment.NULL, err);
+            MemorySegment ctx = ai.kimitornado.tasks.runtime.NativeSignals.preserving("clCreateContext", () -> {
+                try {
+                    return (MemorySegment) createContext.invokeExact(MemorySegment.NULL, 1, devs,
+                            MemorySegment.NULL, MemorySegment.NULL, err);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            });
             check(err.get(JAVA_INT, 0), "clCreateContext", site);
             return ctx;
         } catch (Throwable t) {
@@ -423,7 +434,14 @@ public final class ClBinding {
             MemorySegment devs = a.allocate(ADDRESS);
             devs.set(ADDRESS, 0, device);
             MemorySegment opts = a.allocateFrom(options == null ? "" : options, StandardCharsets.UTF_8);
-            return (int) buildProgram.invokeExact(program, 1, devs, opts, MemorySegment.NULL, MemorySegment.NULL);
+            // driver compilers (LLVM inside PoCL and NVIDIA's) may install crash handlers over the JVM's
+            return ai.kimitornado.tasks.runtime.NativeSignals.preserving("clBuildProgram", () -> {
+                try {
+                    return (int) buildProgram.invokeExact(program, 1, devs, opts, MemorySegment.NULL, MemorySegment.NULL);
+                } catch (Throwable t) {
+                    throw rethrow(t);
+                }
+            });
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,0 +1,95 @@
+package ai.kimitornado.tasks.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the JVM's own signal handlers in place around driver calls.
+ *
+ * <p>HotSpot handles SIGSEGV/SIGBUS/SIGFPE/SIGILL itself (implicit null checks, safepoint polls, stack
+ * banging). Some OpenCL drivers install their own handlers when they initialise or compile (seen on the
+ * H200 machine: after the ICDs loaded, the first safepoint poll of a busy java-backend run killed the JVM
+ * with a bare "Segmentation fault", no hs_err file). libjsig would chain them, but users start us with
+ * {@code java -jar}, so instead every driver call that may install handlers runs inside
+ * {@link #preserving}: the handlers are read before and put back after if the driver replaced them.
+ * Drivers lose nothing they need for correct results; their handlers only report crashes.
+ */
+public final class NativeSignals {
+    private static final int SIGILL = 4, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
+    private static final int[] GUARDED = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+    /** glibc's struct sigaction is 152 bytes on x86_64/aarch64; kept opaque, with room to spare. */
+    private static final long SIGACTION_BYTES = 256;
+    private static final MethodHandle SIGACTION = lookupSigaction();
+    private static final List<String> restored = new ArrayList<>();
+
+    private NativeSignals() {}
+
+    /** Runs {@code call}; any of the guarded signal handlers it replaced is restored afterwards. */
+    public static <T> T preserving(String what, Supplier<T> call) {
+        return preserving(GUARDED, what, call);
+    }
+
+    static <T> T preserving(int[] guarded, String what, Supplier<T> call) {
+        if (SIGACTION == null) return call.get();
+        synchronized (NativeSignals.class) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment[] before = new MemorySegment[guarded.length];
+                for (int i = 0; i < guarded.length; i++) {
+                    before[i] = arena.allocate(SIGACTION_BYTES);
+                    sigaction(guarded[i], MemorySegment.NULL, before[i]);
+                }
+                try {
+                    return call.get();
+                } finally {
+                    MemorySegment now = arena.allocate(SIGACTION_BYTES);
+                    for (int i = 0; i < guarded.length; i++) {
+                        sigaction(guarded[i], MemorySegment.NULL, now);
+                        // the handler pointer is the first field; a changed handler means the driver installed its own
+                        if (now.get(ValueLayout.JAVA_LONG, 0) != before[i].get(ValueLayout.JAVA_LONG, 0)) {
+                            sigaction(guarded[i], before[i], MemorySegment.NULL);
+                            restored.add("signal " + guarded[i] + " after " + what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public static void preserving(String what, Runnable call) {
+        preserving(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** Which handlers a driver replaced and we put back (for diagnostics). */
+    public static synchronized List<String> restoredHandlers() {
+        return List.copyOf(restored);
+    }
+
+    static void sigaction(int signal, MemorySegment act, MemorySegment old) {
+        try {
+            int rc = (int) SIGACTION.invokeExact(signal, act, old);
+            if (rc != 0) throw new IllegalStateException("sigaction(" + signal + ") failed");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static MethodHandle lookupSigaction() {
+        Linker linker = Linker.nativeLinker();
+        return linker.defaultLookup().find("sigaction")
+                .map(s -> linker.downcallHandle(s, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.ADDRESS)))
+                .orElse(null);
+    }
+}
