@@ -87,8 +87,13 @@ class MlaKernelsTest {
             float[][] expected = ref.forward(xr, refCache, MlaForm.EXPANDED);
             double worst = 0;
             for (int t = 0; t < count; t++) {
+                // fp32 sums over 512 latent + 128·H values: error scales with the row's magnitude, not each element's
+                double rowMax = 0;
+                for (float e : expected[t]) {
+                    rowMax = Math.max(rowMax, Math.abs(e));
+                }
                 worst = Math.max(worst, assertClose("mla position " + (position + t), expected[t], 0, out, t * dim, dim,
-                        2e-5, 2e-4));
+                        2e-4 * rowMax, 2e-4));
             }
             for (int s = position; s < position + count; s++) {
                 assertClose("cached latent " + s, refCache.latent(s), 0, cache, s * row, lora, 1e-5, 1e-5);
