@@ -31,7 +31,10 @@ public final class DeviceRegistry {
         DeviceRegistry r = instance;
         if (r == null) {
             synchronized (DeviceRegistry.class) {
-                if (instance == null) instance = new DeviceRegistry(discover());
+                if (instance == null) {
+                    instance = new DeviceRegistry(discover());
+                    warnWithoutSignalChaining(instance);
+                }
                 r = instance;
             }
         }
@@ -56,6 +59,20 @@ public final class DeviceRegistry {
             }
         }
         return list;
+    }
+
+    /**
+     * GPU driver stacks loaded into the JVM (seen on the H200 with CUDA + NVIDIA OpenCL + PoCL) can
+     * install their own SIGSEGV handler over the JVM's, which then dies at a safepoint poll with no
+     * hs_err file (2 of 3 catalogue runs there). libjsig chains the handlers; say so once.
+     */
+    private static void warnWithoutSignalChaining(DeviceRegistry r) {
+        boolean gpu = r.devices().stream().anyMatch(d -> "GPU".equals(d.info().type()) || d.id().startsWith("cuda:"));
+        String preload = System.getenv("LD_PRELOAD");
+        if (gpu && (preload == null || !preload.contains("libjsig"))) {
+            System.err.println("kimi-tornado: GPU drivers are loaded; run the JVM with LD_PRELOAD=$JAVA_HOME/lib/libjsig.so "
+                    + "so that their signal handlers cannot crash it (see tornado-tasks/RUNTIME.md)");
+        }
     }
 
     public List<Backend> backends() {
