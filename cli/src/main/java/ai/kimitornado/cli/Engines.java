@@ -2,6 +2,7 @@ package ai.kimitornado.cli;
 
 import ai.kimitornado.tasks.runtime.Device;
 import ai.kimitornado.tasks.runtime.DeviceRegistry;
+import ai.kimitornado.weights.config.KimiLinearConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,16 @@ final class Engines {
         }
         Device device = AUTO.equals(deviceId) ? DeviceRegistry.get().defaultDevice() : DeviceRegistry.get().device(deviceId);
         return new TaskGraphEngine(device, modelDir, options);
+    }
+
+    /** {@code --random-weights}: the config's real shapes, weights generated on the device (not the reference). */
+    static Engine openRandom(String deviceId, KimiLinearConfig config, long weightSeed, EngineOptions options) {
+        if (REFERENCE.equals(deviceId)) {
+            throw new IllegalArgumentException("--random-weights generates weights on a runtime device; --device reference"
+                    + " needs a checkpoint (--model)");
+        }
+        Device device = AUTO.equals(deviceId) ? DeviceRegistry.get().defaultDevice() : DeviceRegistry.get().device(deviceId);
+        return new TaskGraphEngine(device, config, weightSeed, options);
     }
 
     /** Device ids for {@code --devices all|ID,ID}; "all" is every runtime device. */

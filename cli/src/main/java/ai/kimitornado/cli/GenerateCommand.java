@@ -29,6 +29,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (default: the built-in demo model).")
     Path model;
 
+    @Option(names = "--random-weights", paramLabel = "CONFIG",
+            description = "Instead of --model: a config.json path, or real48B for the bundled Kimi-Linear-48B-A3B config; the"
+                    + " model runs in its real shapes with seeded random weights generated on the device (no checkpoint,"
+                    + " no host copy of the weights).")
+    String randomWeights;
+
+    @Option(names = "--weights-seed", defaultValue = "1", paramLabel = "S", description = "Seed of --random-weights (default: ${DEFAULT-VALUE}).")
+    long weightsSeed;
+
+    @Option(names = "--warmup", description = "Run one prefill chunk and one decode step first (JIT compile, first-use"
+            + " allocation), so the printed prefill/decode timings are steady state.")
+    boolean warmup;
+
     @Option(names = "--tokenizer", paramLabel = "DIR",
             description = "Directory with tiktoken.model and tokenizer_config.json (default: the model directory).")
     Path tokenizerDir;
@@ -36,6 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
     static final class Prompt {
         @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs tokenizer files).") String text;
         @Option(names = "--prompt-ids", paramLabel = "IDS", description = "Prompt as comma-separated token ids.") String ids;
+        @Option(names = "--random-prompt", paramLabel = "N", description = "Prompt of N uniformly random token ids (seeded by --seed; for timing runs).") Integer randomCount;
     }
 
     @ArgGroup(exclusive = true)
@@ -79,15 +93,28 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxTokens < 0) throw new IllegalArgumentException("--max-tokens must be >= 0, got " + maxTokens);
         SamplingOptions sampling = new SamplingOptions(temperature, topP, seed);
-        Path modelDir = model;
-        if (modelDir == null) {
-            System.err.println(DemoModel.banner());
-            modelDir = DemoModel.ensure(CacheDir.resolve(cacheDir));
+        if (randomWeights != null && model != null) {
+            throw new IllegalArgumentException("give --model DIR or --random-weights CONFIG, not both");
         }
-        KimiLinearConfig config = KimiLinearConfig.load(modelDir.resolve("config.json"));
-        KimiTokenizer tokenizer = loadTokenizer(modelDir);
+        Path modelDir = model;
+        KimiLinearConfig config;
+        KimiTokenizer tokenizer;
+        if (randomWeights != null) {
+            config = randomWeights.equals("real48B") ? KimiLinearConfig.real48B() : KimiLinearConfig.load(Path.of(randomWeights));
+            boolean text = prompt != null && prompt.text != null;
+            tokenizer = text || tokenizerDir != null
+                    ? loadTokenizer(tokenizerDir != null ? tokenizerDir : DemoModel.bundledTokenizer(CacheDir.resolve(cacheDir)))
+                    : null;
+        } else {
+            if (modelDir == null) {
+                System.err.println(DemoModel.banner());
+                modelDir = DemoModel.ensure(CacheDir.resolve(cacheDir));
+            }
+            config = KimiLinearConfig.load(modelDir.resolve("config.json"));
+            tokenizer = loadTokenizer(modelDir);
+        }
 
-        int[] promptIds = promptIds(tokenizer, model == null);
+        int[] promptIds = promptIds(tokenizer, model == null && randomWeights == null, config.vocabSize());
         IdList.checkVocab(promptIds, config.vocabSize(), "prompt");
         Set<Integer> stops = stopIds(config, tokenizer);
 
@@ -95,7 +122,22 @@ final class GenerateCommand implements Callable<Integer> {
         if (promptIds.length + maxTokens > maxContext) {
             throw new IllegalArgumentException("prompt (" + promptIds.length + ") + --max-tokens (" + maxTokens + ") exceeds --max-context " + maxContext);
         }
-        try (Engine engine = Engines.open(device, modelDir, new EngineOptions(sampling, maxContext, false))) {
+        EngineOptions engineOptions = new EngineOptions(sampling, maxContext, false);
+        long tOpen = System.nanoTime();
+        try (Engine engine = randomWeights != null
+                ? Engines.openRandom(device, config, weightsSeed, engineOptions)
+                : Engines.open(device, modelDir, engineOptions)) {
+            if (randomWeights != null) {
+                System.err.printf("generate: random weights (%s, seed %d) generated on the device, engine open %.1f ms%n",
+                        randomWeights, weightsSeed, (System.nanoTime() - tOpen) / 1e6);
+            }
+            if (warmup && maxTokens > 0) {
+                long tw = System.nanoTime();
+                int first = engine.prefill(java.util.Arrays.copyOf(promptIds, Math.min(promptIds.length, 64)));
+                engine.decode(first);
+                System.err.printf("generate: warm-up (one prefill chunk + one decode step, compiles) %.1f ms%n",
+                        (System.nanoTime() - tw) / 1e6);
+            }
             System.err.println("generate: " + promptIds.length + " prompt tokens, up to " + maxTokens + " new, "
                     + (sampling.isGreedy() ? "greedy" : "temperature " + temperature + " top-p " + topP + " seed " + seed)
                     + ", on " + engine.describe());
@@ -105,6 +147,7 @@ final class GenerateCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             int next = maxTokens > 0 ? engine.prefill(promptIds) : -1;
             long tPrefill = System.nanoTime();
+            long tFirstDecode = 0;
             int generated = 0;
             while (generated < maxTokens) {
                 all.add(next);
@@ -117,6 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 if (stop || generated == maxTokens) break;
                 next = engine.decode(next);
+                if (tFirstDecode == 0) tFirstDecode = System.nanoTime();
             }
             if (text != null) out.print(text.flush());
             out.println();
@@ -125,6 +169,11 @@ final class GenerateCommand implements Callable<Integer> {
                 System.err.printf("generate: prefill %.1f ms (%d tokens), %d tokens in %.1f ms (%.2f tok/s decode)%n",
                         (tPrefill - t0) / 1e6, promptIds.length, generated, (tEnd - tPrefill) / 1e6,
                         generated > 1 ? (generated - 1) / ((tEnd - tPrefill) / 1e9) : 0.0);
+            }
+            if (generated > 2) {
+                System.err.printf("generate: prefill %.1f tok/s; decode after the first step %.2f ms/token (%.2f tok/s)%n",
+                        promptIds.length / ((tPrefill - t0) / 1e9), (tEnd - tFirstDecode) / 1e6 / (generated - 2),
+                        (generated - 2) / ((tEnd - tFirstDecode) / 1e9));
             }
             if (printIds) out.println(IdList.json(all.stream().mapToInt(Integer::intValue).toArray()));
         }
@@ -144,11 +193,15 @@ final class GenerateCommand implements Callable<Integer> {
         return KimiTokenizer.load(dir);
     }
 
-    private int[] promptIds(KimiTokenizer tokenizer, boolean demo) {
+    private int[] promptIds(KimiTokenizer tokenizer, boolean demo, int vocab) {
         if (prompt != null && prompt.ids != null) return IdList.parse(prompt.ids, "--prompt-ids");
+        if (prompt != null && prompt.randomCount != null) {
+            if (prompt.randomCount <= 0) throw new IllegalArgumentException("--random-prompt must be positive, got " + prompt.randomCount);
+            return new java.util.SplittableRandom(seed).ints(prompt.randomCount, 0, vocab).toArray();
+        }
         String text = prompt != null && prompt.text != null ? prompt.text
                 : demo ? "Write a haiku about GPUs." : null;
-        if (text == null) throw new IllegalArgumentException("give --prompt TEXT or --prompt-ids IDS");
+        if (text == null) throw new IllegalArgumentException("give --prompt TEXT, --prompt-ids IDS or --random-prompt N");
         if (tokenizer == null) {
             throw new IllegalArgumentException("--prompt needs tokenizer files (tiktoken.model, tokenizer_config.json) in the model directory or --tokenizer DIR");
         }

@@ -4,6 +4,7 @@ import ai.kimitornado.model.graph.DeviceEngine;
 import ai.kimitornado.model.graph.SamplingSpec;
 import ai.kimitornado.model.sampling.SamplingOptions;
 import ai.kimitornado.tasks.runtime.Device;
+import ai.kimitornado.weights.config.KimiLinearConfig;
 import java.nio.file.Path;
 
 /** The model's task graphs on a runtime device, JIT-compiled for it; samples on the device. */
@@ -14,14 +15,24 @@ final class TaskGraphEngine implements Engine {
 
     TaskGraphEngine(Device device, Path modelDir, EngineOptions options) {
         this.device = device;
+        this.engine = DeviceEngine.open(modelDir, deviceOptions(device, options));
+        this.vocab = ai.kimitornado.weights.config.KimiLinearConfig.load(modelDir.resolve("config.json")).vocabSize();
+    }
+
+    /** {@code config} in its real shapes with random weights generated on the device ({@code --random-weights}). */
+    TaskGraphEngine(Device device, KimiLinearConfig config, long weightSeed, EngineOptions options) {
+        this.device = device;
+        this.engine = DeviceEngine.openRandom(config, weightSeed, deviceOptions(device, options));
+        this.vocab = config.vocabSize();
+    }
+
+    private static DeviceEngine.Options deviceOptions(Device device, EngineOptions options) {
         SamplingOptions s = options.sampling();
-        DeviceEngine.Options o = DeviceEngine.Options.defaults(device.id())
+        return DeviceEngine.Options.defaults(device.id())
                 .withMaxContext(options.maxContext())
                 .withCaptureHidden(options.captureHidden())
                 .withSampling(s.isGreedy() ? SamplingSpec.GREEDY
                         : new SamplingSpec((float) s.temperature(), (float) s.topP(), (int) s.seed()));
-        this.engine = DeviceEngine.open(modelDir, o);
-        this.vocab = ai.kimitornado.weights.config.KimiLinearConfig.load(modelDir.resolve("config.json")).vocabSize();
     }
 
     @Override
