@@ -14,7 +14,7 @@ public final class Main implements Runnable {
     /** Subcommands, in the order `--help` lists them. */
     static final Class<?>[] SUBCOMMANDS = {
         GenerateCommand.class, ForwardCommand.class, TokenizeCommand.class, MakeTinyCommand.class, VerifyCommand.class,
-        DevicesCommand.class, KernelsCommand.class,
+        DevicesCommand.class, KernelsCommand.class, BenchCommand.class,
     };
 
     @CommandLine.Spec

@@ -6,12 +6,15 @@ import ai.kimitornado.tasks.api.TaskGraph;
 import ai.kimitornado.tasks.api.TornadoDevice;
 import ai.kimitornado.tasks.api.TornadoExecutionPlan;
 import ai.kimitornado.tasks.api.TornadoExecutionResult;
+import ai.kimitornado.tasks.api.TornadoProfilerResult;
 import ai.kimitornado.tasks.api.WorkerGrid;
 import ai.kimitornado.tasks.api.WorkerGrid1D;
 import ai.kimitornado.tasks.api.WorkerGrid2D;
 import ai.kimitornado.tasks.runtime.DeviceInfo;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs forward graphs through the tornado-tasks runtime: every {@link ForwardGraph} becomes a {@link TaskGraph}
@@ -23,9 +26,42 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     private final TornadoDevice device;
     private TornadoExecutionPlan plan;
     private TornadoExecutionResult last;
+    private boolean profiling;
+    private boolean customCacheDir; // false: the runtime's default kernel cache directory
+    private Path kernelCacheDir;
+    private Consumer<TornadoProfilerResult> profileListener = r -> {};
 
     private RuntimeGraphExecutor(TornadoDevice device) {
         this.device = device;
+    }
+
+    /**
+     * As {@link #on(String)}, with the JIT's disk kernel cache under {@code kernelCacheDir} (null: memory only);
+     * {@code bench} uses an empty directory to measure cold compiles and then the filled one for cached compiles.
+     */
+    public static RuntimeGraphExecutor on(String deviceId, Path kernelCacheDir) {
+        RuntimeGraphExecutor e = on(deviceId);
+        e.customCacheDir = true;
+        e.kernelCacheDir = kernelCacheDir;
+        return e;
+    }
+
+    /** Device-event kernel times in the profiler results from now on (off: kernel times are -1). */
+    public void setProfiling(boolean on) {
+        profiling = on;
+        if (plan != null) {
+            if (on) plan.withProfiler(); else plan.withoutProfiler();
+        }
+    }
+
+    /** Receives the profiler result of every execute (prefill runs one execute per chunk). */
+    public void setProfileListener(Consumer<TornadoProfilerResult> listener) {
+        profileListener = listener == null ? r -> {} : listener;
+    }
+
+    /** The profiler result of the last execute, or null before the first one. */
+    public TornadoProfilerResult lastProfile() {
+        return last == null ? null : last.getProfilerResult();
     }
 
     /** The device with this runtime id ({@code java}, {@code opencl:P:D}, ...); unknown ids fail listing the known ones. */
@@ -51,6 +87,8 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
             snapshots[i] = tg.snapshot();
         }
         plan = new TornadoExecutionPlan(snapshots).withDevice(device).withGridScheduler(grids);
+        if (customCacheDir) plan.withKernelCacheDir(kernelCacheDir);
+        if (profiling) plan.withProfiler();
     }
 
     private static WorkerGrid grid(KernelLaunch launch) {
@@ -64,6 +102,7 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     @Override
     public void execute(ForwardGraph graph) {
         last = plan.execute(graph.name());
+        profileListener.accept(last.getProfilerResult());
     }
 
     @Override

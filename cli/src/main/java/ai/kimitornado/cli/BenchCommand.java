@@ -1,0 +1,162 @@
+package ai.kimitornado.cli;
+
+import ai.kimitornado.tasks.runtime.DeviceRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench (--model DIR | --random-weights CONFIG) [--devices all|ID,ID] [--prompt-lens 512,4096] [--gen-len 128]
+ * [--repeat N] [--json F] [--chart F.png]}: the same model and kernels on several devices, side by side.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Compare devices: prefill, TTFT, decode TPOT vs the weight-bandwidth floor, JIT, upload, kernel classes.")
+final class BenchCommand implements Callable<Integer> {
+
+    static final String SCHEMA = "kimi-tornado-bench/1";
+
+    static final class Source {
+        @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (config.json + safetensors).")
+        Path model;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--devices", defaultValue = "all", paramLabel = "all|ID,ID",
+            description = "Runtime devices (java, opencl:P:D, cuda:N, spirv:P:D) or all (default: ${DEFAULT-VALUE}).")
+    String devices;
+
+    @Option(names = "--prompt-lens", defaultValue = "512,4096", paramLabel = "N,N",
+            description = "Prompt lengths in tokens (default: ${DEFAULT-VALUE}).")
+    String promptLens;
+
+    @Option(names = "--gen-len", defaultValue = "128", paramLabel = "N",
+            description = "Decode steps per prompt; the first " + DeviceBench.DECODE_WARMUP + " is warm-up (default: ${DEFAULT-VALUE}).")
+    int genLen;
+
+    @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Rounds per prompt length (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random prompts (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--copy-mib", defaultValue = "0", paramLabel = "MiB",
+            description = "Buffer size of the bandwidth copy kernel (default: 256 on GPUs, 64 elsewhere).")
+    int copyMib;
+
+    @Option(names = "--no-cold-jit", description = "Skip the cold-cache engine open (saves one weight upload on big models).")
+    boolean noColdJit;
+
+    @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the JSON and chart title (machine, load).")
+    String label;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON (schema: bench/README.md).")
+    Path json;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Write a PNG bar chart comparing the devices.")
+    Path chart;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> lens = parseLengths();
+        validate();
+        BenchModel model;
+        try {
+            model = BenchModel.fromDir(source.model);
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        List<String> ids = Engines.selectDevices(devices);
+        if (ids.isEmpty()) throw bad("--devices: no device given");
+        if (ids.contains(Engines.REFERENCE) || ids.contains(Engines.AUTO)) {
+            throw bad("--devices: '" + Engines.REFERENCE + "' and '" + Engines.AUTO + "' are not runtime devices; use ids from `kimi-tornado devices`");
+        }
+        for (String id : ids) {
+            try {
+                DeviceRegistry.get().device(id);
+            } catch (RuntimeException e) {
+                throw bad("--devices: " + e.getMessage());
+            }
+        }
+        DecodeTraffic traffic = DecodeTraffic.of(model.config());
+        PrintStream out = System.out;
+        out.printf("bench %s on %s: prompts %s, %d decode steps, %d repeats, seed %d%n",
+                model.source(), ids, lens, genLen, repeat, seed);
+        DeviceBench bench = new DeviceBench(model, traffic,
+                new DeviceBench.Settings(lens, genLen, repeat, seed, !noColdJit, (long) copyMib << 20), out);
+        List<BenchResults.Device> results = new ArrayList<>();
+        for (String id : ids) {
+            out.println("device " + id + " ...");
+            results.add(bench.run(id));
+        }
+        var c = model.config();
+        BenchResults.Run run = new BenchResults.Run(SCHEMA, Instant.now().toString(), label,
+                new BenchResults.Host(System.getProperty("os.name"), System.getProperty("os.arch"),
+                        Runtime.getRuntime().availableProcessors(), Runtime.version().toString()),
+                new BenchResults.ModelInfo(model.source(), c.numHiddenLayers(), c.hiddenSize(), c.vocabSize(), c.numExperts(),
+                        c.numExpertsPerToken(), traffic.allWeightBytes(), traffic.weightBytes()),
+                new BenchResults.Settings(lens, genLen, repeat, DeviceBench.DECODE_WARMUP, seed, !noColdJit), results);
+        BenchTable.print(run, out);
+        if (json != null) {
+            createParent(json);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), run);
+            out.println("wrote " + json);
+        }
+        if (chart != null) {
+            createParent(chart);
+            BenchChart.write(run, chart);
+            out.println("wrote " + chart);
+        }
+        return 0;
+    }
+
+    private List<Integer> parseLengths() {
+        List<Integer> lens = new ArrayList<>();
+        for (String part : promptLens.split(",")) {
+            String p = part.strip();
+            try {
+                int n = Integer.parseInt(p);
+                if (n <= 0) throw bad("--prompt-lens: " + n + " is not a positive token count");
+                lens.add(n);
+            } catch (NumberFormatException e) {
+                throw bad("--prompt-lens: '" + p + "' is not an integer (expected e.g. 512,4096)");
+            }
+        }
+        if (lens.stream().distinct().count() != lens.size()) throw bad("--prompt-lens: lengths repeat in " + promptLens);
+        return lens;
+    }
+
+    private void validate() {
+        if (genLen < DeviceBench.DECODE_WARMUP + 1) {
+            throw bad("--gen-len must be at least " + (DeviceBench.DECODE_WARMUP + 1) + " (one warm-up step plus one timed step), got " + genLen);
+        }
+        if (repeat < 1) throw bad("--repeat must be at least 1, got " + repeat);
+        if (copyMib < 0) throw bad("--copy-mib must be positive, got " + copyMib);
+        if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {
+            throw bad("--chart: " + chart + " must end in .png (the chart is written as PNG)");
+        }
+    }
+
+    private CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private static void createParent(Path file) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+    }
+}

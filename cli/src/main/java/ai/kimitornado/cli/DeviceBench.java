@@ -1,0 +1,202 @@
+package ai.kimitornado.cli;
+
+import ai.kimitornado.model.graph.DeviceEngine;
+import ai.kimitornado.model.graph.RuntimeGraphExecutor;
+import ai.kimitornado.tasks.api.TornadoProfilerResult;
+import ai.kimitornado.tasks.backend.opencl.OpenClDevice;
+import ai.kimitornado.tasks.runtime.Device;
+import ai.kimitornado.tasks.runtime.DeviceInfo;
+import ai.kimitornado.tasks.runtime.DeviceRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Benchmarks the model on one device: copy bandwidth, JIT cold and cached, weight upload, then {@code repeat} rounds
+ * of prefill + decode per prompt length, then one profiled round for the per-kernel-class breakdown.
+ */
+final class DeviceBench {
+    /** Decode steps of each sequence left out of the TPOT samples. */
+    static final int DECODE_WARMUP = 1;
+
+    record Settings(List<Integer> promptLens, int genLen, int repeat, long seed, boolean coldJit, long copyBytes) {
+    }
+
+    private final BenchModel model;
+    private final DecodeTraffic traffic;
+    private final Settings settings;
+    private final PrintStream log;
+
+    DeviceBench(BenchModel model, DecodeTraffic traffic, Settings settings, PrintStream log) {
+        this.model = model;
+        this.traffic = traffic;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** First executes of a fresh engine: compile and weight-upload times. */
+    private record Opened(DeviceEngine engine, RuntimeGraphExecutor executor, double compileMs, double uploadMs) {
+    }
+
+    BenchResults.Device run(String deviceId) {
+        long t0 = System.nanoTime();
+        Device device = DeviceRegistry.get().device(deviceId);
+        DeviceInfo info = device.info();
+        long copyBytes = settings.copyBytes() > 0 ? settings.copyBytes()
+                : "GPU".equalsIgnoreCase(info.type()) || "cuda".equals(info.backend()) ? 256L << 20 : 64L << 20;
+        CopyBandwidth copy = CopyBandwidth.measure(info, copyBytes, 5);
+        log.printf("  %s: copy bandwidth %.1f GB/s (best of 5, %d MiB buffers)%n", deviceId, copy.bestGBs(), copyBytes >> 20);
+
+        Path cache = tempDir();
+        try {
+            Double coldMs = null;
+            List<Double> uploads = new ArrayList<>();
+            if (settings.coldJit()) {
+                Opened cold = open(deviceId, cache);
+                cold.engine().close();
+                coldMs = cold.compileMs();
+                uploads.add(cold.uploadMs());
+                log.printf("  %s: cold JIT %.1f ms, weight upload %.1f ms%n", deviceId, cold.compileMs(), cold.uploadMs());
+            }
+            String note = dropProgramCache(device);
+            // another Path for the same directory: the JIT's per-directory in-memory cache starts empty, so it reads disk
+            Opened warm = open(deviceId, cache.resolve("."));
+            uploads.add(warm.uploadMs());
+            log.printf("  %s: cached JIT %.1f ms, weight upload %.1f ms%n", deviceId, warm.compileMs(), warm.uploadMs());
+            try (DeviceEngine engine = warm.engine()) {
+                List<BenchResults.Prompt> prompts = measure(engine, copy);
+                List<BenchResults.Breakdown> breakdown = profile(engine, warm.executor(), info.backend());
+                TornadoProfilerResult last = warm.executor().lastProfile();
+                return new BenchResults.Device(deviceId, info.name(), info.backend(), copy,
+                        new BenchResults.Jit(coldMs, warm.compileMs(), note),
+                        Spread.of(uploads.stream().mapToDouble(Double::doubleValue).toArray()),
+                        last == null ? 0 : last.deviceBytes(), prompts, breakdown, (System.nanoTime() - t0) / 1e9);
+            }
+        } finally {
+            deleteTree(cache);
+        }
+    }
+
+    private Opened open(String deviceId, Path cacheDir) {
+        RuntimeGraphExecutor executor = RuntimeGraphExecutor.on(deviceId, cacheDir);
+        int maxContext = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow() + settings.genLen() + 1;
+        DeviceEngine engine = model.open(DeviceEngine.Options.defaults(deviceId).withMaxContext(maxContext), executor);
+        long[] compile = {0};
+        long[] upload = {-1};
+        executor.setProfileListener(r -> {
+            compile[0] += r.compileNanos();
+            if (upload[0] < 0) upload[0] = r.copyInNanos(); // the first execute uploads the weights (FIRST_EXECUTION)
+        });
+        engine.reset();
+        int next = engine.prefill(new int[] {1});
+        engine.decode(next);
+        executor.setProfileListener(null);
+        return new Opened(engine, executor, compile[0] / 1e6, upload[0] / 1e6);
+    }
+
+    private List<BenchResults.Prompt> measure(DeviceEngine engine, CopyBandwidth copy) {
+        int vocab = model.config().vocabSize();
+        List<BenchResults.Prompt> out = new ArrayList<>();
+        int n = settings.repeat();
+        double[][] ttft = new double[settings.promptLens().size()][n];
+        double[][] tpot = new double[ttft.length][n];
+        double[][] tpot90 = new double[ttft.length][n];
+        for (int rep = 0; rep < n; rep++) {
+            for (int p = 0; p < ttft.length; p++) {
+                int len = settings.promptLens().get(p);
+                int[] ids = randomIds(new Random(settings.seed() + 1000L * rep + len), len, vocab);
+                engine.reset();
+                long t = System.nanoTime();
+                int next = engine.prefill(ids);
+                ttft[p][rep] = (System.nanoTime() - t) / 1e6;
+                double[] steps = new double[settings.genLen() - DECODE_WARMUP];
+                for (int g = 0; g < settings.genLen(); g++) {
+                    long s = System.nanoTime();
+                    next = engine.decode(next);
+                    if (g >= DECODE_WARMUP) steps[g - DECODE_WARMUP] = (System.nanoTime() - s) / 1e6;
+                }
+                tpot[p][rep] = Spread.percentileOf(steps, 50);
+                tpot90[p][rep] = Spread.percentileOf(steps, 90);
+            }
+        }
+        for (int p = 0; p < ttft.length; p++) {
+            int len = settings.promptLens().get(p);
+            double[] prefillRate = new double[n];
+            double[] decodeRate = new double[n];
+            for (int r = 0; r < n; r++) {
+                prefillRate[r] = len / (ttft[p][r] / 1e3);
+                decodeRate[r] = 1e3 / tpot[p][r];
+            }
+            Spread tp = Spread.of(tpot[p]);
+            long bytes = traffic.bytesPerToken(len + settings.genLen() / 2);
+            double floorMs = bytes / (copy.bestGBs() * 1e9) * 1e3;
+            out.add(new BenchResults.Prompt(len, Spread.of(ttft[p]), Spread.of(prefillRate), tp, Spread.of(tpot90[p]),
+                    Spread.of(decodeRate), bytes, floorMs, floorMs / tp.median()));
+        }
+        return out;
+    }
+
+    /** One profiled prefill of the longest prompt and a few decode steps, summed per kernel class. */
+    private List<BenchResults.Breakdown> profile(DeviceEngine engine, RuntimeGraphExecutor executor, String backend) {
+        String source = "java".equals(backend) ? "launch wall time (java backend runs kernels at launch)" : "device events";
+        int len = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int steps = Math.min(settings.genLen(), 16);
+        executor.setProfiling(true);
+        try {
+            KernelClasses prefill = new KernelClasses();
+            executor.setProfileListener(prefill::add);
+            engine.reset();
+            int next = engine.prefill(randomIds(new Random(settings.seed()), len, model.config().vocabSize()));
+            KernelClasses decode = new KernelClasses();
+            executor.setProfileListener(decode::add);
+            for (int g = 0; g < steps; g++) next = engine.decode(next);
+            return List.of(new BenchResults.Breakdown("prefill", len, prefill.executes(), source, prefill.millis(1)),
+                    new BenchResults.Breakdown("decode", len, decode.executes(), source, decode.millis(steps)));
+        } finally {
+            executor.setProfileListener(null);
+            executor.setProfiling(false);
+        }
+    }
+
+    /** OpenCL keeps built programs per device in memory; drop them so the cached open reads the disk cache. */
+    private static String dropProgramCache(Device device) {
+        if (device instanceof OpenClDevice cl) {
+            cl.clearProgramCache();
+            return "in-process second open; OpenCL program cache dropped, binaries read from the disk cache";
+        }
+        if ("cuda".equals(device.info().backend())) {
+            return "in-process second open; PTX read from the disk cache, but the device's loaded-module map stays warm"
+                    + " (run bench twice with the same cache for a fresh-process number)";
+        }
+        return "in-process second open over the disk cache";
+    }
+
+    static int[] randomIds(Random random, int length, int vocab) {
+        int[] ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = random.nextInt(vocab);
+        return ids;
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("kimi-bench-jit-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot create a temporary kernel cache directory", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

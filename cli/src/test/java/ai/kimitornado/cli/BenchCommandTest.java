@@ -1,0 +1,90 @@
+package ai.kimitornado.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench} on the java device with tiny-a: the documented JSON fields with sane values, a readable PNG, clear errors. */
+class BenchCommandTest {
+
+    @Test
+    void javaDeviceWritesDocumentedJsonAndChart(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("b.json");
+        Path png = dir.resolve("b.png");
+        CliCommandsTest.Run r = CliCommandsTest.run("bench", "--model", CliCommandsTest.TINY.toString(), "--devices", "java",
+                "--prompt-lens", "3,5", "--gen-len", "3", "--repeat", "2", "--copy-mib", "8",
+                "--json", json.toString(), "--chart", png.toString());
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("| java ") && r.out().contains("pp5 tok/s"), r.out());
+
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(BenchCommand.SCHEMA, root.get("schema").asText());
+        assertEquals(List.of(3, 5), List.of(root.at("/settings/promptLens/0").asInt(), root.at("/settings/promptLens/1").asInt()));
+        assertTrue(root.at("/model/decodeWeightBytes").asLong() > 0
+                && root.at("/model/decodeWeightBytes").asLong() < root.at("/model/weightBytes").asLong(),
+                "top-k experts read fewer bytes than the model holds: " + root.get("model"));
+        JsonNode d = root.at("/devices/0");
+        assertEquals("java", d.get("device").asText());
+        assertTrue(d.at("/copy/bestGBs").asDouble() > 0, d.toString());
+        assertTrue(d.at("/jit/coldMs").asDouble() > 0 && d.at("/jit/cachedMs").asDouble() > 0, d.get("jit").toString());
+        assertTrue(d.at("/weightUploadMs/median").asDouble() >= 0, "the java device shares host memory: upload 0 or more");
+        assertEquals(2, d.get("prompts").size());
+        for (JsonNode p : d.get("prompts")) {
+            for (String metric : new String[] {"ttftMs", "prefillTokPerS", "tpotMs", "tpotP90Ms", "decodeTokPerS"}) {
+                JsonNode s = p.get(metric);
+                assertNotNull(s, metric + " missing in " + p);
+                assertTrue(s.get("min").asDouble() > 0 && s.get("min").asDouble() <= s.get("median").asDouble()
+                        && s.get("median").asDouble() <= s.get("max").asDouble(), metric + " " + s);
+                assertEquals(2, s.get("samples").size(), metric + ": one sample per repeat");
+            }
+            assertTrue(p.at("/tpotP90Ms/median").asDouble() >= p.at("/tpotMs/median").asDouble() * 0.999, p.toString());
+            double fraction = p.get("floorFraction").asDouble();
+            assertTrue(fraction > 0 && fraction < 1.5, "fraction of the bandwidth floor " + fraction);
+            assertTrue(p.get("bytesPerToken").asLong() >= root.at("/model/decodeWeightBytes").asLong(), p.toString());
+        }
+        assertEquals(2, d.get("breakdown").size());
+        for (JsonNode b : d.get("breakdown")) {
+            for (String c : KernelClasses.ORDER) assertTrue(b.at("/ms").has(c), c + " missing in " + b);
+            assertTrue(b.at("/ms/GEMV").asDouble() > 0 && b.at("/ms/total").asDouble() > 0, b.toString());
+        }
+
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img, "ImageIO cannot read " + png);
+        assertEquals(BenchChart.WIDTH, img.getWidth());
+        assertEquals(BenchChart.HEIGHT, img.getHeight());
+        int coloured = 0;
+        for (int y = 0; y < img.getHeight(); y += 4) {
+            for (int x = 0; x < img.getWidth(); x += 4) {
+                if ((img.getRGB(x, y) & 0xffffff) == 0x1f77b4) coloured++; // the first device's bar colour
+            }
+        }
+        assertTrue(coloured > 50, "bars of the first device drawn: " + coloured + " sampled pixels");
+    }
+
+    @Test
+    void badArgumentsGiveClearErrors() {
+        String tiny = CliCommandsTest.TINY.toString();
+        expectError("Missing required argument", "bench", "--devices", "java");
+        expectError("--repeat must be at least 1", "bench", "--model", tiny, "--devices", "java", "--repeat", "0");
+        expectError("--gen-len must be at least 2", "bench", "--model", tiny, "--devices", "java", "--gen-len", "1");
+        expectError("'abc' is not an integer", "bench", "--model", tiny, "--devices", "java", "--prompt-lens", "4,abc");
+        expectError("must end in .png", "bench", "--model", tiny, "--devices", "java", "--chart", "x.jpg");
+        expectError("no config.json", "bench", "--model", "/nonexistent/model", "--devices", "java");
+        expectError("--devices: ", "bench", "--model", tiny, "--devices", "opencl:99:99");
+    }
+
+    private static void expectError(String message, String... args) {
+        CliCommandsTest.Run r = CliCommandsTest.run(args);
+        assertEquals(2, r.exit(), String.join(" ", args) + "\n" + r.err());
+        assertTrue(r.err().contains(message), "expected '" + message + "' in: " + r.err());
+    }
+}
