@@ -86,7 +86,7 @@ final class BenchChart {
         out.add(new Panel("JIT cold | cached (ms)", List.of("cold", "cached"), List.of(
                 perDevice(run, d -> Bar.of(d.jit().coldMs() == null ? 0 : d.jit().coldMs())).get(0),
                 perDevice(run, d -> Bar.of(d.jit().cachedMs())).get(0))));
-        out.add(new Panel("Weight upload (ms)", one, perDevice(run, d -> Bar.of(d.weightUploadMs()))));
+        out.add(new Panel("Weights to device (ms)", one, perDevice(run, d -> Bar.of(d.weightUploadMs()))));
         return out;
     }
 

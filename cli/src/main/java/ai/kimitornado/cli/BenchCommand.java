@@ -28,6 +28,10 @@ final class BenchCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (config.json + safetensors).")
         Path model;
+
+        @Option(names = "--random-weights", paramLabel = "CONFIG",
+                description = "Real shapes, seeded random weights generated on the device: " + BenchModel.NAMES + ".")
+        String randomWeights;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -48,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Rounds per prompt length (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random prompts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random prompts and random weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--copy-mib", defaultValue = "0", paramLabel = "MiB",
@@ -76,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         BenchModel model;
         try {
-            model = BenchModel.fromDir(source.model);
+            model = source.model != null ? BenchModel.fromDir(source.model) : BenchModel.random(source.randomWeights, seed);
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }

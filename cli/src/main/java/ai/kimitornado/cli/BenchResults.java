@@ -30,12 +30,13 @@ final class BenchResults {
     /**
      * @param copy              copy-kernel bandwidth of this device in this run
      * @param jit               kernel compile times of the prefill + decode graphs
-     * @param weightUploadMs    first-execution upload of the weights (one sample per engine open)
+     * @param weightLoad        how the weights reach the device (host upload, or random fill on the device)
+     * @param weightUploadMs    time to get the weights onto the device (one sample per engine open)
      * @param deviceMemoryBytes device memory the engine's plan holds (0 where the device shares host memory)
      * @param prompts           one entry per prompt length
      * @param breakdown         per-kernel-class times from the profiler
      */
-    record Device(String device, String name, String backend, CopyBandwidth copy, Jit jit, Spread weightUploadMs,
+    record Device(String device, String name, String backend, CopyBandwidth copy, Jit jit, String weightLoad, Spread weightUploadMs,
                   long deviceMemoryBytes, List<Prompt> prompts, List<Breakdown> breakdown, double wallSeconds) {
     }
 

@@ -25,7 +25,7 @@ final class BenchTable {
             BenchResults.Jit j = d.jit();
             rows.add(new String[] {d.device(), d.backend(), "JIT cold / cached ms",
                     (j.coldMs() == null ? "-" : fmt(j.coldMs())) + " / " + fmt(j.cachedMs()), "", ""});
-            rows.add(row(d, "weight upload ms", d.weightUploadMs(), ""));
+            rows.add(row(d, "weights to device ms", d.weightUploadMs(), ""));
             rows.add(new String[] {d.device(), d.backend(), "copy GB/s", fmt(d.copy().bestGBs()), "", ""});
             rows.add(new String[] {d.device(), d.backend(), "device memory MiB", fmt(d.deviceMemoryBytes() / 1048576.0), "", ""});
         }
@@ -57,6 +57,7 @@ final class BenchTable {
     }
 
     static String fmt(double v) {
+        if (v == 0) return "0";
         double a = Math.abs(v);
         return String.format(Locale.ROOT, a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.4f", v);
     }

@@ -63,19 +63,19 @@ final class DeviceBench {
                 cold.engine().close();
                 coldMs = cold.compileMs();
                 uploads.add(cold.uploadMs());
-                log.printf("  %s: cold JIT %.1f ms, weight upload %.1f ms%n", deviceId, cold.compileMs(), cold.uploadMs());
+                log.printf("  %s: cold JIT %.1f ms, weights %.1f ms%n", deviceId, cold.compileMs(), cold.uploadMs());
             }
             String note = dropProgramCache(device);
             // another Path for the same directory: the JIT's per-directory in-memory cache starts empty, so it reads disk
             Opened warm = open(deviceId, cache.resolve("."));
             uploads.add(warm.uploadMs());
-            log.printf("  %s: cached JIT %.1f ms, weight upload %.1f ms%n", deviceId, warm.compileMs(), warm.uploadMs());
+            log.printf("  %s: cached JIT %.1f ms, weights %.1f ms%n", deviceId, warm.compileMs(), warm.uploadMs());
             try (DeviceEngine engine = warm.engine()) {
                 List<BenchResults.Prompt> prompts = measure(engine, copy);
                 List<BenchResults.Breakdown> breakdown = profile(engine, warm.executor(), info.backend());
                 TornadoProfilerResult last = warm.executor().lastProfile();
                 return new BenchResults.Device(deviceId, info.name(), info.backend(), copy,
-                        new BenchResults.Jit(coldMs, warm.compileMs(), note),
+                        new BenchResults.Jit(coldMs, warm.compileMs(), note), model.weightLoad(),
                         Spread.of(uploads.stream().mapToDouble(Double::doubleValue).toArray()),
                         last == null ? 0 : last.deviceBytes(), prompts, breakdown, (System.nanoTime() - t0) / 1e9);
             }
@@ -87,18 +87,17 @@ final class DeviceBench {
     private Opened open(String deviceId, Path cacheDir) {
         RuntimeGraphExecutor executor = RuntimeGraphExecutor.on(deviceId, cacheDir);
         int maxContext = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow() + settings.genLen() + 1;
+        List<TornadoProfilerResult> first = new ArrayList<>();
+        executor.setProfileListener(first::add); // before open: random weights run their init graph while opening
         DeviceEngine engine = model.open(DeviceEngine.Options.defaults(deviceId).withMaxContext(maxContext), executor);
-        long[] compile = {0};
-        long[] upload = {-1};
-        executor.setProfileListener(r -> {
-            compile[0] += r.compileNanos();
-            if (upload[0] < 0) upload[0] = r.copyInNanos(); // the first execute uploads the weights (FIRST_EXECUTION)
-        });
         engine.reset();
         int next = engine.prefill(new int[] {1});
         engine.decode(next);
         executor.setProfileListener(null);
-        return new Opened(engine, executor, compile[0] / 1e6, upload[0] / 1e6);
+        long compile = first.stream().mapToLong(TornadoProfilerResult::compileNanos).sum();
+        TornadoProfilerResult head = first.get(0);
+        long load = model.randomWeights() ? head.totalNanos() - head.compileNanos() : head.copyInNanos();
+        return new Opened(engine, executor, compile / 1e6, load / 1e6);
     }
 
     private List<BenchResults.Prompt> measure(DeviceEngine engine, CopyBandwidth copy) {

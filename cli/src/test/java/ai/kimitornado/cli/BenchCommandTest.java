@@ -74,6 +74,7 @@ class BenchCommandTest {
     void badArgumentsGiveClearErrors() {
         String tiny = CliCommandsTest.TINY.toString();
         expectError("Missing required argument", "bench", "--devices", "java");
+        expectError("--random-weights 'nosuch': expected real48B", "bench", "--random-weights", "nosuch", "--devices", "java");
         expectError("--repeat must be at least 1", "bench", "--model", tiny, "--devices", "java", "--repeat", "0");
         expectError("--gen-len must be at least 2", "bench", "--model", tiny, "--devices", "java", "--gen-len", "1");
         expectError("'abc' is not an integer", "bench", "--model", tiny, "--devices", "java", "--prompt-lens", "4,abc");
