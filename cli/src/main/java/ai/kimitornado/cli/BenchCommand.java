@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Rounds per prompt length (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--prefill-chunk", defaultValue = "64", paramLabel = "N",
+            description = "Tokens per prefill execution, 1..256 (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random prompts and random weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -101,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("bench %s on %s: prompts %s, %d decode steps, %d repeats, seed %d%n",
                 model.source(), ids, lens, genLen, repeat, seed);
         DeviceBench bench = new DeviceBench(model, traffic,
-                new DeviceBench.Settings(lens, genLen, repeat, seed, !noColdJit, (long) copyMib << 20), out);
+                new DeviceBench.Settings(lens, genLen, repeat, prefillChunk, seed, !noColdJit, (long) copyMib << 20), out);
         List<BenchResults.Device> results = new ArrayList<>();
         for (String id : ids) {
             out.println("device " + id + " ...");
@@ -113,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
                         Runtime.getRuntime().availableProcessors(), Runtime.version().toString()),
                 new BenchResults.ModelInfo(model.source(), c.numHiddenLayers(), c.hiddenSize(), c.vocabSize(), c.numExperts(),
                         c.numExpertsPerToken(), traffic.allWeightBytes(), traffic.weightBytes()),
-                new BenchResults.Settings(lens, genLen, repeat, DeviceBench.DECODE_WARMUP, seed, !noColdJit), results);
+                new BenchResults.Settings(lens, genLen, repeat, prefillChunk, DeviceBench.DECODE_WARMUP, seed, !noColdJit), results);
         BenchTable.print(run, out);
         if (json != null) {
             createParent(json);
@@ -148,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         if (genLen < DeviceBench.DECODE_WARMUP + 1) {
             throw bad("--gen-len must be at least " + (DeviceBench.DECODE_WARMUP + 1) + " (one warm-up step plus one timed step), got " + genLen);
         }
+        if (prefillChunk < 1 || prefillChunk > 256) throw bad("--prefill-chunk must be in 1..256, got " + prefillChunk);
         if (repeat < 1) throw bad("--repeat must be at least 1, got " + repeat);
         if (copyMib < 0) throw bad("--copy-mib must be positive, got " + copyMib);
         if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {

@@ -24,7 +24,7 @@ final class BenchResults {
                      long weightBytes, long decodeWeightBytes) {
     }
 
-    record Settings(List<Integer> promptLens, int genLen, int repeat, int decodeWarmup, long seed, boolean coldJit) {
+    record Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, int decodeWarmup, long seed, boolean coldJit) {
     }
 
     /**

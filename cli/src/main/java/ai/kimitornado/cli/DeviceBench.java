@@ -26,7 +26,7 @@ final class DeviceBench {
     /** Decode steps of each sequence left out of the TPOT samples. */
     static final int DECODE_WARMUP = 1;
 
-    record Settings(List<Integer> promptLens, int genLen, int repeat, long seed, boolean coldJit, long copyBytes) {
+    record Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, long seed, boolean coldJit, long copyBytes) {
     }
 
     private final BenchModel model;
@@ -89,7 +89,8 @@ final class DeviceBench {
         int maxContext = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow() + settings.genLen() + 1;
         List<TornadoProfilerResult> first = new ArrayList<>();
         executor.setProfileListener(first::add); // before open: random weights run their init graph while opening
-        DeviceEngine engine = model.open(DeviceEngine.Options.defaults(deviceId).withMaxContext(maxContext), executor);
+        DeviceEngine engine = model.open(new DeviceEngine.Options(deviceId, maxContext, settings.prefillChunk(),
+                ai.kimitornado.model.graph.SamplingSpec.GREEDY, false), executor);
         engine.reset();
         int next = engine.prefill(new int[] {1});
         engine.decode(next);

@@ -21,7 +21,7 @@ class BenchCommandTest {
         Path json = dir.resolve("b.json");
         Path png = dir.resolve("b.png");
         CliCommandsTest.Run r = CliCommandsTest.run("bench", "--model", CliCommandsTest.TINY.toString(), "--devices", "java",
-                "--prompt-lens", "3,5", "--gen-len", "3", "--repeat", "2", "--copy-mib", "8",
+                "--prompt-lens", "3,5", "--gen-len", "3", "--repeat", "2", "--copy-mib", "8", "--prefill-chunk", "4",
                 "--json", json.toString(), "--chart", png.toString());
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("| java ") && r.out().contains("pp5 tok/s"), r.out());
@@ -32,6 +32,7 @@ class BenchCommandTest {
         assertTrue(root.at("/model/decodeWeightBytes").asLong() > 0
                 && root.at("/model/decodeWeightBytes").asLong() < root.at("/model/weightBytes").asLong(),
                 "top-k experts read fewer bytes than the model holds: " + root.get("model"));
+        assertEquals(4, root.at("/settings/prefillChunk").asInt());
         JsonNode d = root.at("/devices/0");
         assertEquals("java", d.get("device").asText());
         assertTrue(d.at("/copy/bestGBs").asDouble() > 0, d.toString());
@@ -78,6 +79,7 @@ class BenchCommandTest {
         expectError("--repeat must be at least 1", "bench", "--model", tiny, "--devices", "java", "--repeat", "0");
         expectError("--gen-len must be at least 2", "bench", "--model", tiny, "--devices", "java", "--gen-len", "1");
         expectError("'abc' is not an integer", "bench", "--model", tiny, "--devices", "java", "--prompt-lens", "4,abc");
+        expectError("--prefill-chunk must be in 1..256", "bench", "--model", tiny, "--devices", "java", "--prefill-chunk", "0");
         expectError("must end in .png", "bench", "--model", tiny, "--devices", "java", "--chart", "x.jpg");
         expectError("no config.json", "bench", "--model", "/nonexistent/model", "--devices", "java");
         expectError("--devices: ", "bench", "--model", tiny, "--devices", "opencl:99:99");
