@@ -4,14 +4,14 @@
 # carry: .device cli/target/kimi-tornado.jar tornado-tasks/target/classes tornado-tasks/target/test-classes
 #        bench/target/classes
 # command: bash bench/device/h200-run.sh [steps]      (writes logs and JSON under $OUT)
-# Steps (default all): devices catalogue cuda launch verify
+# Steps (default all): devices catalogue cuda launch verify random48b bench48b
 # verify needs the tiny-a fixture carried inside the checkout: mkdir -p .device/fixtures && cp -r ../shared/fixtures/tiny-a .device/fixtures/
 set -uo pipefail
 . .device/env.sh
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 J="java --enable-native-access=ALL-UNNAMED"
 CP_TT=tornado-tasks/target/classes:tornado-tasks/target/test-classes
-steps=${*:-devices catalogue cuda launch verify}
+steps=${*:-devices catalogue cuda launch verify random48b bench48b}
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$OUT/nvidia-smi.csv" 2>&1
 for s in $steps; do
   echo "=== $s $(date -u +%T)"
@@ -24,6 +24,13 @@ for s in $steps; do
     verify)    timeout 400 $J -jar cli/target/kimi-tornado.jar verify --model .device/fixtures/tiny-a \
                  --reference .device/fixtures/tiny-a/reference.safetensors --devices cuda:0,opencl:1:0,opencl:0:0,java --layers \
                  --json "$OUT/verify-tiny-a-h200.json" > "$OUT/verify.log" 2>&1; cat "$OUT/verify.log" | tail -30 ;;
+    random48b) # the real 48B-A3B config, random bf16 weights generated on the device (no checkpoint, no host copy)
+               timeout ${RANDOM48B_TIMEOUT:-170} $J -jar cli/target/kimi-tornado.jar generate --random-weights real48B --device cuda:0 \
+                 --random-prompt ${PROMPT:-16} --max-tokens ${GEN:-128} --max-context 4352 --ignore-eos --warmup --print-ids \
+                 > "$OUT/random48b.log" 2>&1; echo "rc=$?"; tail -8 "$OUT/random48b.log" | cut -c1-400 ;;
+    bench48b)  timeout ${BENCH_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights real48B --devices ${BENCH_DEVICES:-cuda:0,opencl:1:0} \
+                 --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat 2 --no-cold-jit --label "H200, random real48B bf16 weights" \
+                 --json "$OUT/bench-h200.json" > "$OUT/bench-h200.log" 2>&1; echo "rc=$?"; tail -40 "$OUT/bench-h200.log" ;;
     *)         echo "unknown step $s" ;;
   esac
 done
