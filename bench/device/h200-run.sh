@@ -17,10 +17,10 @@ for s in $steps; do
   echo "=== $s $(date -u +%T)"
   case $s in
     devices)   $J -jar cli/target/kimi-tornado.jar devices > "$OUT/devices.txt" 2>&1; cat "$OUT/devices.txt" ;;
-    catalogue) timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.runtime.CatalogueRunner "$OUT/catalogue-h200.json" > "$OUT/catalogue.log" 2>&1
+    catalogue) LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.runtime.CatalogueRunner "$OUT/catalogue-h200.json" > "$OUT/catalogue.log" 2>&1
                grep -c '^pass' "$OUT/catalogue.log"; grep -v '^pass' "$OUT/catalogue.log" | head -40 ;;
-    cuda)      timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
-    launch)    timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
+    cuda)      LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
+    launch)    LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
     verify)    timeout 400 $J -jar cli/target/kimi-tornado.jar verify --model .device/fixtures/tiny-a \
                  --reference .device/fixtures/tiny-a/reference.safetensors --devices cuda:0,opencl:1:0,opencl:0:0,java --layers \
                  --json "$OUT/verify-tiny-a-h200.json" > "$OUT/verify.log" 2>&1; cat "$OUT/verify.log" | tail -30 ;;

@@ -34,6 +34,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        var relaunched = SignalChaining.relaunchIfNeeded(args);
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.get());
+        }
         System.exit(commandLine().execute(args));
     }
 }

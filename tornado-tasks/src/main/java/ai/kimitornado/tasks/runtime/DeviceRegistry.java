@@ -70,8 +70,9 @@ public final class DeviceRegistry {
         boolean gpu = r.devices().stream().anyMatch(d -> "GPU".equals(d.info().type()) || d.id().startsWith("cuda:"));
         String preload = System.getenv("LD_PRELOAD");
         if (gpu && (preload == null || !preload.contains("libjsig"))) {
-            System.err.println("kimi-tornado: GPU drivers are loaded; run the JVM with LD_PRELOAD=$JAVA_HOME/lib/libjsig.so "
-                    + "so that their signal handlers cannot crash it (see tornado-tasks/RUNTIME.md)");
+            System.err.println("kimi-tornado: GPU drivers are loaded without signal chaining; embedders should run the JVM with "
+                    + "LD_PRELOAD=$JAVA_HOME/lib/libjsig.so so that driver signal handlers cannot crash it (the kimi-tornado "
+                    + "CLI restarts itself that way; see tornado-tasks/RUNTIME.md)");
         }
     }
 

@@ -28,6 +28,7 @@ public final class NativeSignals {
     private static final long SIGACTION_BYTES = 256;
     private static final MethodHandle SIGACTION = lookupSigaction();
     private static final List<String> restored = new ArrayList<>();
+    private static final boolean JSIG_PRELOADED = String.valueOf(System.getenv("LD_PRELOAD")).contains("libjsig");
 
     private NativeSignals() {}
 
@@ -37,7 +38,9 @@ public final class NativeSignals {
     }
 
     static <T> T preserving(int[] guarded, String what, Supplier<T> call) {
-        if (SIGACTION == null) return call.get();
+        // with libjsig preloaded, sigaction is interposed and chains handlers itself; restoring would chain
+        // the JVM's handler to itself
+        if (SIGACTION == null || JSIG_PRELOADED) return call.get();
         synchronized (NativeSignals.class) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment[] before = new MemorySegment[guarded.length];
