@@ -63,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Buffer size of the bandwidth copy kernel (default: 256 on GPUs, 64 elsewhere).")
     int copyMib;
 
+    @Option(names = "--no-cuda-graph", description = "On cuda devices launch every kernel instead of replaying captured CUDA graphs.")
+    boolean noCudaGraph;
+
     @Option(names = "--no-cold-jit", description = "Skip the cold-cache engine open (saves one weight upload on big models).")
     boolean noColdJit;
 
@@ -105,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("bench %s on %s: prompts %s, %d decode steps, %d repeats, seed %d%n",
                 model.source(), ids, lens, genLen, repeat, seed);
         DeviceBench bench = new DeviceBench(model, traffic,
-                new DeviceBench.Settings(lens, genLen, repeat, prefillChunk, seed, !noColdJit, (long) copyMib << 20), out);
+                new DeviceBench.Settings(lens, genLen, repeat, prefillChunk, seed, !noColdJit, (long) copyMib << 20, !noCudaGraph), out);
         List<BenchResults.Device> results = new ArrayList<>();
         for (String id : ids) {
             out.println("device " + id + " ...");

@@ -26,7 +26,9 @@ final class DeviceBench {
     /** Decode steps of each sequence left out of the TPOT samples. */
     static final int DECODE_WARMUP = 1;
 
-    record Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, long seed, boolean coldJit, long copyBytes) {
+    /** @param cudaGraphs replay captured CUDA graphs on cuda devices (RuntimeGraphExecutor#setCudaGraphs) */
+    record Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, long seed, boolean coldJit, long copyBytes,
+                    boolean cudaGraphs) {
     }
 
     private final BenchModel model;
@@ -86,6 +88,7 @@ final class DeviceBench {
 
     private Opened open(String deviceId, Path cacheDir) {
         RuntimeGraphExecutor executor = RuntimeGraphExecutor.on(deviceId, cacheDir);
+        executor.setCudaGraphs(settings.cudaGraphs());
         int maxContext = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow() + settings.genLen() + 1;
         List<TornadoProfilerResult> first = new ArrayList<>();
         executor.setProfileListener(first::add); // before open: random weights run their init graph while opening

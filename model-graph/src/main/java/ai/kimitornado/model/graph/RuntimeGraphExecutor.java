@@ -26,6 +26,7 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     private final TornadoDevice device;
     private TornadoExecutionPlan plan;
     private TornadoExecutionResult last;
+    private boolean cudaGraphs = true;
     private boolean profiling;
     private boolean customCacheDir; // false: the runtime's default kernel cache directory
     private Path kernelCacheDir;
@@ -51,7 +52,28 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
         profiling = on;
         if (plan != null) {
             if (on) plan.withProfiler(); else plan.withoutProfiler();
+            applyGraphReplay();
         }
+    }
+
+    /**
+     * On cuda devices each graph (prefill chunk, decode step) is captured as a CUDA graph on its second
+     * execution and replayed with one launch from then on (default on); per-step values live in device buffers
+     * (tokens, meta), so the captured launches stay valid. Profiled runs launch plainly: a replayed graph has no
+     * per-task times.
+     */
+    public void setCudaGraphs(boolean on) {
+        cudaGraphs = on;
+        if (plan != null) applyGraphReplay();
+    }
+
+    /** Whether executions are replayed from captured CUDA graphs. */
+    public boolean usesCudaGraphs() {
+        return cudaGraphs && !profiling && device.getId().startsWith("cuda:");
+    }
+
+    private void applyGraphReplay() {
+        if (usesCudaGraphs()) plan.withCUDAGraph(); else plan.withoutCUDAGraph();
     }
 
     /** Receives the profiler result of every execute (prefill runs one execute per chunk). */
@@ -89,6 +111,7 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
         plan = new TornadoExecutionPlan(snapshots).withDevice(device).withGridScheduler(grids);
         if (customCacheDir) plan.withKernelCacheDir(kernelCacheDir);
         if (profiling) plan.withProfiler();
+        if (usesCudaGraphs()) plan.withCUDAGraph();
     }
 
     private static WorkerGrid grid(KernelLaunch launch) {

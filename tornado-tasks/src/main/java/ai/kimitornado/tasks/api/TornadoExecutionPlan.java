@@ -47,6 +47,12 @@ public final class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /** Back to plain launches (drops captured graphs); e.g. for a profiled run, where graphs hide per-task times. */
+    public TornadoExecutionPlan withoutCUDAGraph() {
+        executor.setGraphReplay(false);
+        return this;
+    }
+
     /** Runs on this device (see {@link TornadoDevice#of}). */
     public TornadoExecutionPlan withDevice(TornadoDevice device) {
         executor.setDevice(device.device());
