@@ -10,7 +10,11 @@ public final class CudaStream implements AutoCloseable {
     private static final int CU_STREAM_NON_BLOCKING = 0x1;
     // CUstreamCaptureMode: THREAD_LOCAL forbids unsafe calls only from this thread, so other threads'
     // unrelated CUDA use (another plan, the profiler) does not invalidate the capture.
-    private static final int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
+    /**
+     * RELAXED: a capture records transfers whose pinned staging buffers are allocated while capturing
+     * (cuMemHostAlloc); THREAD_LOCAL forbids that call (H200: CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED).
+     */
+    private static final int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
 
     private final CudaContext context;
     private final MemorySegment handle;
@@ -51,7 +55,7 @@ public final class CudaStream implements AutoCloseable {
      */
     public CudaGraph capture(Runnable work, String what) {
         context.makeCurrent();
-        CudaErrors.check(CudaApi.streamBeginCapture(handle, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+        CudaErrors.check(CudaApi.streamBeginCapture(handle, CU_STREAM_CAPTURE_MODE_RELAXED),
                 "beginning the capture of '" + what + "'");
         RuntimeException failure = null;
         try {
