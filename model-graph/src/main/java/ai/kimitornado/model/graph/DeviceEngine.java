@@ -112,6 +112,9 @@ public final class DeviceEngine implements AutoCloseable {
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden());
         checkMemory(weights, state, executor);
+        if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
+            r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them
+        }
         ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling(),
                 executor.maxWorkGroupSize());
         this.prefillGraph = builder.build("prefill", options.prefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);

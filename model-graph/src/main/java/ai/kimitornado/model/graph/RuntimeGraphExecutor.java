@@ -27,6 +27,7 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     private TornadoExecutionPlan plan;
     private TornadoExecutionResult last;
     private boolean cudaGraphs = true;
+    private java.util.function.LongConsumer uploadListener = b -> {};
     private boolean profiling;
     private boolean customCacheDir; // false: the runtime's default kernel cache directory
     private Path kernelCacheDir;
@@ -112,6 +113,13 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
         if (customCacheDir) plan.withKernelCacheDir(kernelCacheDir);
         if (profiling) plan.withProfiler();
         if (usesCudaGraphs()) plan.withCUDAGraph();
+        plan.withTransferListener(uploadListener);
+    }
+
+    /** Receives the size of every host→device copy (the weights go up during the first execution). */
+    public void setUploadListener(java.util.function.LongConsumer listener) {
+        uploadListener = listener == null ? b -> {} : listener;
+        if (plan != null) plan.withTransferListener(uploadListener);
     }
 
     private static WorkerGrid grid(KernelLaunch launch) {

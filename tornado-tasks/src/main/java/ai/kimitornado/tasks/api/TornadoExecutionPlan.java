@@ -48,6 +48,12 @@ public final class TornadoExecutionPlan implements AutoCloseable {
     }
 
     /** Back to plain launches (drops captured graphs); e.g. for a profiled run, where graphs hide per-task times. */
+    /** {@code listener} gets the byte size of every host→device copy as it completes (progress of large uploads). */
+    public TornadoExecutionPlan withTransferListener(java.util.function.LongConsumer listener) {
+        executor.setTransferListener(listener);
+        return this;
+    }
+
     public TornadoExecutionPlan withoutCUDAGraph() {
         executor.setGraphReplay(false);
         return this;

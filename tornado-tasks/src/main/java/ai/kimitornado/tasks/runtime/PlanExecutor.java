@@ -36,6 +36,7 @@ public final class PlanExecutor implements AutoCloseable {
     private boolean closed;
     /** withCUDAGraph: executions after the first are captured once, then replayed (cuda backend). */
     private boolean graphReplay;
+    private java.util.function.LongConsumer transferListener = b -> {};
     /** withCUDAGraph recordings, one per set of graphs executed together (all, or one by name). */
     private final Map<List<String>, GraphReplayDevice.Recording> recordings = new HashMap<>();
 
@@ -175,6 +176,11 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     /** withCUDAGraph: the second execution records every step once; every execution from then on replays it. */
+    /** Told the size of every host→device copy as it completes (upload progress of large weights). */
+    public void setTransferListener(java.util.function.LongConsumer listener) {
+        transferListener = listener == null ? b -> {} : listener;
+    }
+
     public void setGraphReplay(boolean on) {
         dropRecording();
         graphReplay = on;
@@ -221,6 +227,7 @@ public final class PlanExecutor implements AutoCloseable {
             n.inCount++;
             n.inBytes += a.getNumBytes();
             r.uploaded = true;
+            transferListener.accept(a.getNumBytes());
         }
     }
 
