@@ -32,6 +32,11 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--random-weights", paramLabel = "CONFIG",
                 description = "Real shapes, seeded random weights generated on the device: " + BenchModel.NAMES + ".")
         String randomWeights;
+
+        @Option(names = "--from-json", paramLabel = "F.json",
+                description = "Re-print the table and draw --chart from the JSON of an earlier run (no model, no device), "
+                        + "e.g. for a run on a machine whose Java has no java.desktop.")
+        Path fromJson;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -83,6 +88,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source.fromJson != null) {
+            return fromJson(source.fromJson);
+        }
         List<Integer> lens = parseLengths();
         validate();
         BenchModel model;
@@ -131,6 +139,26 @@ final class BenchCommand implements Callable<Integer> {
             createParent(chart);
             BenchChart.write(run, chart);
             out.println("wrote " + chart);
+        }
+        return 0;
+    }
+
+    private int fromJson(Path file) throws Exception {
+        BenchResults.Run run;
+        try {
+            run = new ObjectMapper().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(file.toFile(), BenchResults.Run.class);
+        } catch (java.io.IOException e) {
+            throw bad("--from-json " + file + ": not a bench result (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (!SCHEMA.equals(run.schema())) {
+            throw bad("--from-json " + file + ": schema '" + run.schema() + "', expected '" + SCHEMA + "'");
+        }
+        BenchTable.print(run, System.out);
+        if (chart != null) {
+            createParent(chart);
+            BenchChart.write(run, chart);
+            System.out.println("wrote " + chart);
         }
         return 0;
     }
