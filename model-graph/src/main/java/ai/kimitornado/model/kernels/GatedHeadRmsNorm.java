@@ -37,12 +37,7 @@ public final class GatedHeadRmsNorm {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         float inv = 1.0f / (float) Math.sqrt(partial[0] / dv + eps);
         if (active) {
             for (int d = lid; d < dv; d += nt) {

@@ -33,12 +33,7 @@ public final class KdaBeta {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         if (active && lid == 0) {
             beta.set(t * heads + h, 1f / (1f + (float) Math.exp(-partial[0])));
         }

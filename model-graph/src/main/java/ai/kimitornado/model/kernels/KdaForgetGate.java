@@ -35,12 +35,7 @@ public final class KdaForgetGate {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         if (active && lid == 0) {
             float f = partial[0] + dtBias.get(c);
             float softplus = f > 20f ? f : (float) Math.log(1f + (float) Math.exp(f));

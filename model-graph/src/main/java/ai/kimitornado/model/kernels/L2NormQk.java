@@ -40,12 +40,7 @@ public final class L2NormQk {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         float inv = 1.0f / (float) Math.sqrt(partial[0] + EPS);
         if (active) {
             for (int d = lid; d < dk; d += nt) {

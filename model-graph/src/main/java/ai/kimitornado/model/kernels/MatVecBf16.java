@@ -40,12 +40,7 @@ public final class MatVecBf16 {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         if (active && lid == 0) {
             int out = t * rows + r;
             float prior = accumulate != 0 ? y.get(out) : 0f;

@@ -86,12 +86,7 @@ public final class MlaAttentionPartial {
         }
         partial[lid] = localSum;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         for (int j = lid; j < kvLora; j += nt) {
             float acc = 0f;
             for (int i = 0; i < n; i++) {

@@ -39,12 +39,7 @@ public final class MlaLatentNormAppend {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         float inv = 1.0f / (float) Math.sqrt(partial[0] / kvLora + eps);
         if (active) {
             for (int i = lid; i < row; i += nt) {

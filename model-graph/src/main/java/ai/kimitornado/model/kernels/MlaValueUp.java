@@ -38,12 +38,7 @@ public final class MlaValueUp {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         if (active && lid == 0) {
             out.set(t * heads * vDim + r, partial[0]);
         }

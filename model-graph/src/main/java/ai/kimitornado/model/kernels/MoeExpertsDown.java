@@ -44,12 +44,7 @@ public final class MoeExpertsDown {
         }
         partial[lid] = acc;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         if (active && lid == 0) {
             h.set(t * dim + d, h.get(t * dim + d) + partial[0]);
         }

@@ -53,12 +53,7 @@ public final class SampleTopP {
         }
         partial[lid] = z;
         ctx.localBarrier();
-        for (int stride = nt >> 1; stride > 0; stride >>= 1) {
-            if (lid < stride) {
-                partial[lid] += partial[lid + stride];
-            }
-            ctx.localBarrier();
-        }
+        WorkGroupSum.treeSum(ctx, partial, lid, nt);
         float target = topP * partial[0];
         ctx.localBarrier();
 
