@@ -26,7 +26,16 @@ final class BenchChart {
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)};
 
     /** One bar: median with whiskers (min..max), or a single value (min = max = median). */
-    private record Bar(double median, double min, double max) {
+    private record Bar(double median, double min, double max, boolean missing) {
+        Bar(double median, double min, double max) {
+            this(median, min, max, false);
+        }
+
+        /** A value the run did not measure: drawn as "n/a" with no bar (never as a zero). */
+        static Bar ofNullable(Double v) {
+            return v == null ? new Bar(0, 0, 0, true) : of(v);
+        }
+
         static Bar of(Spread s) {
             return new Bar(s.median(), s.min(), s.max());
         }
@@ -84,8 +93,8 @@ final class BenchChart {
                 perPrompt(run, p -> Bar.of(100 * p.floorFraction()))));
         out.add(new Panel("Copy bandwidth (GB/s)", one, perDevice(run, d -> Bar.of(d.copy().bestGBs()))));
         out.add(new Panel("JIT cold | cached (ms)", List.of("cold", "cached"), List.of(
-                perDevice(run, d -> Bar.of(d.jit().coldMs() == null ? 0 : d.jit().coldMs())).get(0),
-                perDevice(run, d -> Bar.of(d.jit().cachedMs())).get(0))));
+                perDevice(run, d -> Bar.ofNullable(d.jit().coldMs())).get(0),
+                perDevice(run, d -> Bar.ofNullable(d.jit().cachedMs())).get(0))));
         out.add(new Panel("Weights to device (ms)", one, perDevice(run, d -> Bar.of(d.weightUploadMs()))));
         return out;
     }
@@ -152,6 +161,11 @@ final class BenchChart {
             for (int d = 0; d < bars.size(); d++) {
                 Bar b = bars.get(d);
                 int bx = (int) Math.round(cx + d * bw);
+                if (b.missing()) {
+                    g.setColor(Color.DARK_GRAY);
+                    g.drawString("n/a", bx + (int) (bw - fm.stringWidth("n/a")) / 2, bottom - 4);
+                    continue;
+                }
                 int by = yOf(b.median(), max, top, bottom);
                 g.setColor(PALETTE[d % PALETTE.length]);
                 g.fillRect(bx + 2, by, (int) bw - 4, bottom - by);

@@ -71,7 +71,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-cuda-graph", description = "On cuda devices launch every kernel instead of replaying captured CUDA graphs.")
     boolean noCudaGraph;
 
-    @Option(names = "--no-cold-jit", description = "Skip the cold-cache engine open (saves one weight upload on big models).")
+    @Option(names = "--no-cold-jit", description = "Open the engine once (saves one weight upload on big models): that open compiles into an empty"
+            + " cache, so it is reported as the cold JIT time and the cached time is n/a.")
     boolean noColdJit;
 
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the JSON and chart title (machine, load).")

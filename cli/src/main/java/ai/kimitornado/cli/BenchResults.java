@@ -43,8 +43,9 @@ final class BenchResults {
     /**
      * @param coldMs   first open with an empty kernel cache directory (null when skipped)
      * @param cachedMs second open over the filled directory, in-memory program caches dropped where the backend allows
+     *                 (null when not measured: with --no-cold-jit the single open is the cold one)
      */
-    record Jit(Double coldMs, double cachedMs, String note) {
+    record Jit(Double coldMs, Double cachedMs, String note) {
     }
 
     /**

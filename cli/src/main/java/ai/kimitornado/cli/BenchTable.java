@@ -24,7 +24,7 @@ final class BenchTable {
             }
             BenchResults.Jit j = d.jit();
             rows.add(new String[] {d.device(), d.backend(), "JIT cold / cached ms",
-                    (j.coldMs() == null ? "-" : fmt(j.coldMs())) + " / " + fmt(j.cachedMs()), "", ""});
+                    (j.coldMs() == null ? "n/a" : fmt(j.coldMs())) + " / " + (j.cachedMs() == null ? "n/a" : fmt(j.cachedMs())), "", ""});
             rows.add(row(d, "weights to device ms", d.weightUploadMs(), ""));
             rows.add(new String[] {d.device(), d.backend(), "copy GB/s", fmt(d.copy().bestGBs()), "", ""});
             rows.add(new String[] {d.device(), d.backend(), "device memory MiB", fmt(d.deviceMemoryBytes() / 1048576.0), "", ""});

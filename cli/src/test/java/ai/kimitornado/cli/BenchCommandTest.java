@@ -72,6 +72,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void singleOpenReportsTheColdCompileAndNoCachedFigure(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("one.json");
+        CliCommandsTest.Run r = CliCommandsTest.run("bench", "--model", CliCommandsTest.TINY.toString(), "--devices", "java",
+                "--prompt-lens", "3", "--gen-len", "2", "--copy-mib", "8", "--no-cold-jit", "--json", json.toString());
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode jit = new ObjectMapper().readTree(json.toFile()).at("/devices/0/jit");
+        assertTrue(jit.get("coldMs").asDouble() > 0, "the only open compiled from an empty cache: " + jit);
+        assertTrue(jit.get("cachedMs").isNull(), "no cached open was made, so no cached figure: " + jit);
+        assertTrue(r.out().contains(" / n/a"), "table shows the missing cached figure as n/a: " + r.out());
+    }
+
+    @Test
     void badArgumentsGiveClearErrors() {
         String tiny = CliCommandsTest.TINY.toString();
         expectError("Missing required argument", "bench", "--devices", "java");
