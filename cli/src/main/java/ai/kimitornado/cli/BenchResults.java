@@ -65,7 +65,17 @@ final class BenchResults {
      * @param executes  graph executions summed
      * @param timeSource "device events" or "launch wall time (java backend)"
      * @param ms        milliseconds per kernel class (per prompt for prefill, per token for decode)
+     * @param top       the launch roles that took the most time, largest first (null in files from older versions)
      */
-    record Breakdown(String phase, int promptLen, int executes, String timeSource, Map<String, Double> ms) {
+    record Breakdown(String phase, int promptLen, int executes, String timeSource, Map<String, Double> ms,
+                     List<KernelTime> top) {
+    }
+
+    /**
+     * One launch role summed over layers: {@code role} is the task name without its layer prefix ("q_proj" for
+     * "l3_q_proj"), {@code kernel} the "Class.method" it ran, {@code launches} and {@code ms} per prompt (prefill)
+     * or per token (decode).
+     */
+    record KernelTime(String role, String kernel, double launches, double ms) {
     }
 }

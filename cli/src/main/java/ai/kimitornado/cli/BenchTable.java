@@ -47,6 +47,13 @@ final class BenchTable {
                         b.phase().equals("decode") ? " per token" : " of " + b.promptLen() + " tokens"));
                 b.ms().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.3f", k, v)));
                 out.println(sb);
+                if (b.top() != null && !b.top().isEmpty()) {
+                    StringBuilder top = new StringBuilder("  top:");
+                    for (BenchResults.KernelTime t : b.top()) {
+                        top.append(String.format(Locale.ROOT, " %s[%s ×%s] %.3f;", t.role(), t.kernel(), fmt(t.launches()), t.ms()));
+                    }
+                    out.println(top);
+                }
             }
         }
     }

@@ -167,8 +167,10 @@ final class DeviceBench {
             KernelClasses decode = new KernelClasses();
             executor.setProfileListener(decode::add);
             for (int g = 0; g < steps; g++) next = engine.decode(next);
-            return List.of(new BenchResults.Breakdown("prefill", len, prefill.executes(), source, prefill.millis(1)),
-                    new BenchResults.Breakdown("decode", len, decode.executes(), source, decode.millis(steps)));
+            return List.of(new BenchResults.Breakdown("prefill", len, prefill.executes(), source, prefill.millis(1),
+                            prefill.top(1)),
+                    new BenchResults.Breakdown("decode", len, decode.executes(), source, decode.millis(steps),
+                            decode.top(steps)));
         } finally {
             executor.setProfileListener(null);
             executor.setProfiling(false);

@@ -1,7 +1,10 @@
 package ai.kimitornado.cli;
 
 import ai.kimitornado.tasks.api.TornadoProfilerResult;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +17,12 @@ import java.util.Map;
 final class KernelClasses {
     static final String[] ORDER = {"GEMV", "KDA", "MLA", "MoE/MLP", "norms", "sampling", "other", "copies+wait", "total"};
 
+    /** Roles listed in {@link #top}: enough to see every heavy launch without printing all ~60 roles. */
+    static final int TOP = 12;
+
     private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private final Map<String, long[]> roleNanosAndCount = new LinkedHashMap<>();
+    private final Map<String, String> roleKernel = new LinkedHashMap<>();
     private int executes;
 
     KernelClasses() {
@@ -38,9 +46,33 @@ final class KernelClasses {
         for (TornadoProfilerResult.TaskProfile t : r.tasks()) {
             long ns = t.kernelNanos() >= 0 ? t.kernelNanos() : t.launchNanos();
             nanos.merge(classify(t.kernel()), ns, Long::sum);
+            String role = role(t.task());
+            long[] acc = roleNanosAndCount.computeIfAbsent(role, k -> new long[2]);
+            acc[0] += ns;
+            acc[1]++;
+            roleKernel.putIfAbsent(role, t.kernel());
         }
         nanos.merge("copies+wait", r.copyInNanos() + r.copyOutNanos(), Long::sum);
         nanos.merge("total", r.totalNanos(), Long::sum);
+    }
+
+    /** "decode.l12_q_proj" → "q_proj": graph and layer prefixes dropped; other names keep the rest. */
+    static String role(String qualifiedTask) {
+        String task = qualifiedTask.substring(qualifiedTask.lastIndexOf('.') + 1);
+        if (task.length() > 1 && task.charAt(0) == 'l' && Character.isDigit(task.charAt(1))) {
+            int u = task.indexOf('_');
+            if (u > 0 && task.substring(1, u).chars().allMatch(Character::isDigit)) return task.substring(u + 1);
+        }
+        return task;
+    }
+
+    /** The {@link #TOP} roles with the most time, largest first, per {@code per} (e.g. decode steps). */
+    List<BenchResults.KernelTime> top(double per) {
+        List<BenchResults.KernelTime> out = new ArrayList<>();
+        roleNanosAndCount.forEach((role, acc) ->
+                out.add(new BenchResults.KernelTime(role, roleKernel.get(role), acc[1] / per, acc[0] / 1e6 / per)));
+        out.sort(Comparator.comparingDouble(BenchResults.KernelTime::ms).reversed());
+        return List.copyOf(out.subList(0, Math.min(TOP, out.size())));
     }
 
     int executes() {

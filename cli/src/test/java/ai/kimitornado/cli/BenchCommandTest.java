@@ -56,6 +56,14 @@ class BenchCommandTest {
         for (JsonNode b : d.get("breakdown")) {
             for (String c : KernelClasses.ORDER) assertTrue(b.at("/ms").has(c), c + " missing in " + b);
             assertTrue(b.at("/ms/GEMV").asDouble() > 0 && b.at("/ms/total").asDouble() > 0, b.toString());
+            JsonNode top = b.get("top");
+            assertTrue(top.size() > 0 && top.size() <= KernelClasses.TOP, b.toString());
+            for (int i = 0; i < top.size(); i++) {
+                JsonNode t = top.get(i);
+                assertTrue(!t.get("role").asText().matches("(.*[.])?l\\d+_.*") && t.get("kernel").asText().contains("."), t.toString());
+                assertTrue(t.get("launches").asDouble() > 0, t.toString());
+                if (i > 0) assertTrue(t.get("ms").asDouble() <= top.get(i - 1).get("ms").asDouble(), "largest first: " + top);
+            }
         }
 
         BufferedImage img = ImageIO.read(png.toFile());
