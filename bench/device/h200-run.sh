@@ -4,7 +4,7 @@
 # carry: .device cli/target/kimi-tornado.jar tornado-tasks/target/classes tornado-tasks/target/test-classes
 #        bench/target/classes
 # command: bash bench/device/h200-run.sh [steps]      (writes logs and JSON under $OUT)
-# Steps (default all): devices catalogue cuda launch verify random48b bench48b
+# Steps (default all but tinydemo): devices catalogue cuda launch verify random48b bench48b tinydemo
 # verify needs the tiny-a fixture carried inside the checkout: mkdir -p .device/fixtures && cp -r ../shared/fixtures/tiny-a .device/fixtures/
 set -uo pipefail
 . .device/env.sh
@@ -29,8 +29,12 @@ for s in $steps; do
                  --random-prompt ${PROMPT:-16} --max-tokens ${GEN:-128} --max-context 4352 --ignore-eos --warmup --print-ids \
                  > "$OUT/random48b.log" 2>&1; echo "rc=$?"; tail -8 "$OUT/random48b.log" | cut -c1-400 ;;
     bench48b)  timeout ${BENCH_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights real48B --devices ${BENCH_DEVICES:-cuda:0,opencl:1:0} \
-                 --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat 2 --no-cold-jit --label "H200, random real48B bf16 weights" \
+                 --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat ${REPEAT:-2} --no-cold-jit ${BENCH_ARGS:-} --label "H200, random real48B bf16 weights" \
                  --json "$OUT/bench-h200.json" > "$OUT/bench-h200.log" 2>&1; echo "rc=$?"; tail -40 "$OUT/bench-h200.log" ;;
+    tinydemo)  # every device incl. PoCL on the host CPU, with cold and cached JIT: the tinyDemo config (real vocab, small layers)
+               timeout ${TINY_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights tinyDemo --devices ${TINY_DEVICES:-cuda:0,opencl:1:0,opencl:0:0} \
+                 --prompt-lens ${TINY_PROMPT:-512} --gen-len ${TINY_GEN:-32} --repeat 2 --label "H200 host, random tinyDemo weights" \
+                 --json "$OUT/bench-h200-tinydemo.json" > "$OUT/bench-h200-tinydemo.log" 2>&1; echo "rc=$?"; tail -40 "$OUT/bench-h200-tinydemo.log" ;;
     *)         echo "unknown step $s" ;;
   esac
 done
