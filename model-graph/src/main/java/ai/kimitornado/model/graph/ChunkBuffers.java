@@ -1,6 +1,7 @@
 package ai.kimitornado.model.graph;
 
 import ai.kimitornado.model.kernels.KernelLimits;
+import ai.kimitornado.model.kernels.MoeExpertGroups;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
@@ -42,6 +43,11 @@ public final class ChunkBuffers {
     final IntArray expertIds;       // [C*slots]
     final FloatArray expertWeights; // [C*slots]
     final FloatArray moeAct;        // [C * slots*I]
+    // MoE prefill grouped by expert (MoeExpertGroups; packed experts P = E + shared)
+    final IntArray moeOffsets;      // [P+1] first pair of each expert in moePairs
+    final IntArray moePairs;        // [C*slots] (token, slot) pair indices sorted by expert
+    final IntArray moeTiles;        // [1 + 3*maxTiles] tile count, then (expert, first, n) per tile
+    final FloatArray moeSlotOut;    // [C*slots * D] unweighted down-projection row per pair
     // head
     final FloatArray logits;        // [C*V]
     final IntArray sampledId;       // [1]
@@ -87,6 +93,12 @@ public final class ChunkBuffers {
         expertIds = new IntArray(c * Math.max(1, d.moeSlots()));
         expertWeights = new FloatArray(c * Math.max(1, d.moeSlots()));
         moeAct = new FloatArray(c * Math.max(1, d.moeSlots() * d.moeInter()));
+        int packedExperts = d.experts() + d.sharedExperts();
+        int pairs = c * Math.max(1, d.moeSlots());
+        moeOffsets = new IntArray(packedExperts + 1);
+        moePairs = new IntArray(pairs);
+        moeTiles = new IntArray(1 + 3 * MoeExpertGroups.maxTiles(pairs, packedExperts, MoeExpertGroups.TILE_TOKENS));
+        moeSlotOut = new FloatArray(pairs * d.hidden());
         logits = new FloatArray(c * d.vocab());
         sampledId = new IntArray(1);
         capture = captureHidden ? new FloatArray((d.layers() + 1) * c * d.hidden()) : null;

@@ -16,8 +16,12 @@ import ai.kimitornado.model.kernels.MlaAttentionPartial;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaQueryAbsorb;
 import ai.kimitornado.model.kernels.MlaValueUp;
+import ai.kimitornado.model.kernels.MoeCombineSlots;
+import ai.kimitornado.model.kernels.MoeExpertGroups;
 import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
+import ai.kimitornado.model.kernels.MoeGroupedDown;
+import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
 import ai.kimitornado.model.kernels.RmsNormRows;
 import ai.kimitornado.model.kernels.SampleArgmax;
@@ -186,10 +190,43 @@ final class ForwardGraphBuilder {
         launch(p + "router_topk", MoeRouterTopK.class, "apply", new long[][] {{(long) capacity * routerLocal}, {routerLocal}},
                 ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
                 d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
+        if (capacity > 1 && maxLocal >= MoeExpertGroups.GEMM_THREADS) {
+            moeGroupedByExpert(p, m);
+            return;
+        }
         launch(p + "experts_gate_up", MoeExpertsGateUp.class, "apply", rowGroups(slots * d.moeInter(), hid),
                 ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, d.moeInter(), hid);
         launch(p + "experts_down", MoeExpertsDown.class, "apply", rowGroups(hid, d.moeInter()),
                 ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, d.moeInter(), hid);
+    }
+
+    /**
+     * Prefill MoE grouped by expert: every expert's weights are read once per tile of up to
+     * {@link MoeExpertGroups#TILE_TOKENS} of its tokens instead of once per token. The launches cover the worst
+     * case of tiles ({@link MoeExpertGroups#maxTiles}); tiles past the chunk's actual count exit at once.
+     */
+    private void moeGroupedByExpert(String p, ModelWeights.Moe m) {
+        int hid = d.hidden();
+        int slots = d.moeSlots();
+        int packed = d.experts() + d.sharedExperts();
+        if (packed > KernelLimits.MAX_EXPERTS + 1) {
+            throw new IllegalArgumentException("ForwardGraphBuilder.moeGroupedByExpert: " + packed
+                    + " packed experts exceed MoeExpertGroups' local table of " + (KernelLimits.MAX_EXPERTS + 1));
+        }
+        int tileTokens = MoeExpertGroups.TILE_TOKENS;
+        int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
+        int threads = MoeExpertGroups.GEMM_THREADS;
+        int rowsT = MoeExpertGroups.TILE_ROWS;
+        launch(p + "experts_group", MoeExpertGroups.class, "apply", new long[][] {{threads}, {threads}},
+                ctx, b.expertIds, b.moeOffsets, b.moePairs, b.moeTiles, b.meta, slots, packed, tileTokens);
+        launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
+                new long[][] {{roundUp(d.moeInter(), rowsT) / rowsT * threads, maxTiles}, {threads, 1}},
+                ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
+        launch(p + "experts_grouped_down", MoeGroupedDown.class, "apply",
+                new long[][] {{roundUp(hid, rowsT) / rowsT * threads, maxTiles}, {threads, 1}},
+                ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
+        launch(p + "experts_combine", MoeCombineSlots.class, "apply", grid1((long) capacity * hid),
+                ctx, b.moeSlotOut, b.expertWeights, b.h, b.meta, slots, hid);
     }
 
     /**

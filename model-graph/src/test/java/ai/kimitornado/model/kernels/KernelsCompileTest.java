@@ -19,7 +19,8 @@ class KernelsCompileTest {
             GemmBf16.class, SwiGluGateUp.class, ShortConvSilu.class, L2NormQk.class, KdaForgetGate.class, KdaBeta.class,
             KdaRecurrentStep.class, KdaChunkPrefill.class, GatedHeadRmsNorm.class, MlaLatentNormAppend.class,
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
-            MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, SampleArgmax.class, SampleTopP.class,
+            MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
+            MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class);
 
     static Stream<Method> kernels() {
