@@ -15,6 +15,8 @@ import java.util.List;
  * step and only {@code sampledId} comes back; {@code logits} and {@code capture} are read on demand.
  */
 public final class ChunkBuffers {
+    /** Most work-groups of the split argmax (greedy sampling). */
+    static final int SAMPLE_GROUPS = 256;
     final int capacity;
     final IntArray tokens;          // [C] token ids of the chunk
     final IntArray meta;            // [META_SIZE] position, count, seed
@@ -51,6 +53,8 @@ public final class ChunkBuffers {
     // head
     final FloatArray logits;        // [C*V]
     final IntArray sampledId;       // [1]
+    final FloatArray sampleBestValue; // [SAMPLE_GROUPS] per-group best logit of the split argmax
+    final IntArray sampleBestId;      // [SAMPLE_GROUPS] its token id
     final FloatArray capture;       // [(L+1) * C*D] hidden after the embedding and each layer (null: off)
 
     ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden) {
@@ -101,6 +105,8 @@ public final class ChunkBuffers {
         moeSlotOut = new FloatArray(pairs * d.hidden());
         logits = new FloatArray(c * d.vocab());
         sampledId = new IntArray(1);
+        sampleBestValue = new FloatArray(SAMPLE_GROUPS);
+        sampleBestId = new IntArray(SAMPLE_GROUPS);
         capture = captureHidden ? new FloatArray((d.layers() + 1) * c * d.hidden()) : null;
     }
 

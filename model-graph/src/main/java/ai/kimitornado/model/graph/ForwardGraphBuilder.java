@@ -24,7 +24,7 @@ import ai.kimitornado.model.kernels.MoeGroupedDown;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
 import ai.kimitornado.model.kernels.RmsNormRows;
-import ai.kimitornado.model.kernels.SampleArgmax;
+import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
 import ai.kimitornado.model.kernels.ShortConvSilu;
 import ai.kimitornado.model.kernels.SwiGluGateUp;
@@ -112,8 +112,12 @@ final class ForwardGraphBuilder {
         linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
         int sampleLocal = pow2AtMost(d.vocab(), maxLocal);
         if (sampling.greedy()) {
-            launch("sample", SampleArgmax.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
-                    ctx, b.logits, b.sampledId, b.meta, d.vocab());
+            // split argmax: ~4 logits per work-item per group, at most ChunkBuffers.SAMPLE_GROUPS groups
+            int groups = (int) Math.max(1, Math.min(ChunkBuffers.SAMPLE_GROUPS, (long) d.vocab() / (4L * sampleLocal)));
+            launch("sample_partial", SampleArgmaxSplit.class, "partial", new long[][] {{(long) groups * sampleLocal}, {sampleLocal}},
+                    ctx, b.logits, b.sampleBestValue, b.sampleBestId, b.meta, d.vocab());
+            launch("sample", SampleArgmaxSplit.class, "finish", new long[][] {{sampleLocal}, {sampleLocal}},
+                    ctx, b.sampleBestValue, b.sampleBestId, b.sampledId, groups);
         } else {
             launch("sample", SampleTopP.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
                     ctx, b.logits, b.sampledId, b.meta, d.vocab(), 1f / sampling.temperature(), sampling.topP());

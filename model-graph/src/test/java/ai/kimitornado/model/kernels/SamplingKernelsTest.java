@@ -42,6 +42,37 @@ class SamplingKernelsTest {
         assertEquals(Math.min(expected, (expected + 1) % vocab), out.get(0));
     }
 
+    @ParameterizedTest(name = "vocab {0}, {1} groups")
+    @CsvSource({"512, 1", "163840, 64", "163840, 7", "1000, 300"})
+    void splitArgmaxMatchesTheSingleGroupKernel(int vocab, int groups) {
+        TestData data = new TestData(device + " split argmax " + vocab + " " + groups);
+        int capacity = 3;
+        int count = 1 + data.random.nextInt(capacity);
+        float[] logits = data.uniform(capacity * vocab, 10f);
+        int top = data.random.nextInt(vocab);
+        logits[(count - 1) * vocab + top] = 12f;
+        logits[(count - 1) * vocab + data.random.nextInt(vocab)] = 12f; // possibly a tie: the lower id must win
+        if (count < capacity) {
+            logits[count * vocab + 3] = 99f; // beyond count: ignored
+        }
+        int local = 256;
+        FloatArray in = FloatArray.fromArray(logits);
+        IntArray expected = IntArray.fromArray(-7);
+        KernelDevices.launch(device, SampleArgmax.class, "apply", dims(local), dims(local), new KernelContext(), in, expected,
+                meta(0, count), vocab);
+        FloatArray bestValue = new FloatArray(groups);
+        bestValue.init(Float.NaN);
+        IntArray bestId = new IntArray(groups);
+        bestId.init(-9);
+        IntArray out = IntArray.fromArray(-7);
+        KernelDevices.launch(device, SampleArgmaxSplit.class, "partial", dims((long) groups * local), dims(local),
+                new KernelContext(), in, bestValue, bestId, meta(0, count), vocab);
+        KernelDevices.launch(device, SampleArgmaxSplit.class, "finish", dims(local), dims(local), new KernelContext(),
+                bestValue, bestId, out, groups);
+        assertTrue(expected.get(0) >= 0, "reference kernel ran");
+        assertEquals(expected.get(0), out.get(0), "split argmax vs SampleArgmax, vocab " + vocab + ", count " + count);
+    }
+
     @ParameterizedTest(name = "vocab {0} temperature {1} top-p {2}")
     @CsvSource({"1000, 0.7, 0.9", "512, 1.0, 0.5", "5000, 1.3, 0.95", "1000, 1.0, 0.000001"})
     void topPSamplesInsideTheNucleusAtTheSeededQuantile(int vocab, float temperature, float topP) {
