@@ -35,10 +35,11 @@ public final class ChunkBuffers {
     final FloatArray mlaQ;          // [C * H*(nope+rope)]
     final FloatArray ckv;           // [C * (kvLora+rope)]
     final FloatArray qLat;          // [C * H*kvLora]
-    final FloatArray partials;      // [C * H*splits*(kvLora+2)]
+    final MlaTiling mlaDecode;      // tiling of the decode graph (1 token)
+    final MlaTiling mlaPrefill;     // tiling of the prefill graph (C tokens)
+    final FloatArray partials;      // [max(1·H·decode splits, C·H·prefill splits) * (kvLora+2)] (≥ 1 float)
     final FloatArray latentCtx;     // [C * H*kvLora]
     final FloatArray attn;          // [C * H*v]
-    final int splitLen, splits;
     // MLP / MoE
     final FloatArray denseAct;      // [C * I_dense]
     final FloatArray routerLogits;  // [C*E]
@@ -87,9 +88,11 @@ public final class ChunkBuffers {
         mlaQ = new FloatArray(c * d.mlaQueryWidth());
         ckv = new FloatArray(c * d.latentRow());
         qLat = new FloatArray(c * d.mlaHeads() * d.kvLora());
-        splitLen = Math.min(KernelLimits.MAX_SPLIT, Math.max(16, Integer.highestOneBit(Math.max(1, maxContext / 16))));
-        splits = (maxContext + splitLen - 1) / splitLen;
-        partials = new FloatArray(c * d.mlaHeads() * splits * (d.kvLora() + 2));
+        mlaDecode = MlaTiling.forChunk(1, maxContext, d.mlaHeads());
+        mlaPrefill = MlaTiling.forChunk(c, maxContext, d.mlaHeads());
+        long partialFloats = Math.max(mlaDecode.partialFloats(1, d.mlaHeads(), d.kvLora()),
+                mlaPrefill.partialFloats(c, d.mlaHeads(), d.kvLora()));
+        partials = new FloatArray((int) Math.max(1, partialFloats));
         latentCtx = new FloatArray(c * d.mlaHeads() * d.kvLora());
         attn = new FloatArray(c * d.mlaHeads() * d.vDim());
         denseAct = new FloatArray(c * Math.max(1, d.denseInter()));

@@ -12,7 +12,7 @@ import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.L2NormQk;
 import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MlaAttentionCombine;
-import ai.kimitornado.model.kernels.MlaAttentionPartial;
+import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaQueryAbsorb;
 import ai.kimitornado.model.kernels.MlaValueUp;
@@ -58,6 +58,8 @@ final class ForwardGraphBuilder {
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
     private final int maxLocal;
+    /** Work-group size of the MLA flash attention (4 warps: 4 groups of 47 KiB local memory fit one H200 SM). */
+    private static final int FLASH_LOCAL = 128;
     private List<KernelLaunch> launches;
     private int capacity;
 
@@ -174,13 +176,18 @@ final class ForwardGraphBuilder {
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
         launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, capacity),
                 ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
-        int local = pow2AtMost(b.splitLen, maxLocal);
-        launch(p + "attn_partial", MlaAttentionPartial.class, "apply",
-                new long[][] {{(long) heads * b.splits * local, capacity}, {local, 1}},
-                ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.meta, heads, d.nope(), d.rope(), lora, b.splitLen,
-                b.splits, (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
-        launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, capacity),
-                ctx, b.partials, b.latentCtx, b.meta, heads, lora, b.splits);
+        // absorbed attention as MQA over the latent cache (MlaFlashAttention); MlaAttentionPartial is its reference
+        // (a chunk graph smaller than the buffers keeps their prefill tiling: its partials fit, capacity ≤ C)
+        MlaTiling tiling = capacity == 1 ? b.mlaDecode : b.mlaPrefill;
+        int local = pow2AtMost(FLASH_LOCAL, maxLocal);
+        launch(p + "attn_flash", MlaFlashAttention.class, "apply",
+                new long[][] {{tiling.groups(heads) * local, capacity}, {local, 1}},
+                ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
+                tiling.headBlock(), tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+        if (tiling.splits() > 1) {
+            launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, capacity),
+                    ctx, b.partials, b.latentCtx, b.meta, heads, lora, tiling.splits());
+        }
         launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
                 ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
         linear(p + "o_proj", m.oProj(), b.attn, b.h, hid, heads * d.vDim(), true);
