@@ -1,5 +1,6 @@
 package ai.kimitornado.cli;
 
+import ai.kimitornado.model.graph.DeviceEngine;
 import ai.kimitornado.tasks.runtime.DeviceRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,7 +59,8 @@ final class BenchCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--prefill-chunk", defaultValue = "64", paramLabel = "N",
-            description = "Tokens per prefill execution, 1..256 (default: ${DEFAULT-VALUE}).")
+            description = "Tokens per prefill execution, 1..1024 (default: ${DEFAULT-VALUE}); larger chunks read each"
+                    + " projection's weights once per more tokens and need more device memory for activations.")
     int prefillChunk;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random prompts and random weights (default: ${DEFAULT-VALUE}).")
@@ -184,7 +186,8 @@ final class BenchCommand implements Callable<Integer> {
         if (genLen < DeviceBench.DECODE_WARMUP + 1) {
             throw bad("--gen-len must be at least " + (DeviceBench.DECODE_WARMUP + 1) + " (one warm-up step plus one timed step), got " + genLen);
         }
-        if (prefillChunk < 1 || prefillChunk > 256) throw bad("--prefill-chunk must be in 1..256, got " + prefillChunk);
+        int maxChunk = DeviceEngine.Options.MAX_PREFILL_CHUNK;
+        if (prefillChunk < 1 || prefillChunk > maxChunk) throw bad("--prefill-chunk must be in 1.." + maxChunk + ", got " + prefillChunk);
         if (repeat < 1) throw bad("--repeat must be at least 1, got " + repeat);
         if (copyMib < 0) throw bad("--copy-mib must be positive, got " + copyMib);
         if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {

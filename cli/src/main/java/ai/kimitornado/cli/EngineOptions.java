@@ -6,17 +6,27 @@ import ai.kimitornado.model.sampling.SamplingOptions;
  * @param sampling      how the next token is picked (greedy at temperature 0)
  * @param maxContext    tokens a device engine's caches hold
  * @param captureHidden keep per-layer hidden states (verify --layers)
+ * @param allLogits     logits of every prompt position ({@link Engine#forwardAll}: forward, verify); without it a
+ *                      device engine's prefill runs the LM head on the last position only
  */
-record EngineOptions(SamplingOptions sampling, int maxContext, boolean captureHidden) {
+record EngineOptions(SamplingOptions sampling, int maxContext, boolean captureHidden, boolean allLogits) {
+    EngineOptions(SamplingOptions sampling, int maxContext, boolean captureHidden) {
+        this(sampling, maxContext, captureHidden, false);
+    }
+
     static EngineOptions greedy() {
         return new EngineOptions(SamplingOptions.greedy(), 4096, false);
     }
 
     EngineOptions withMaxContext(int tokens) {
-        return new EngineOptions(sampling, tokens, captureHidden);
+        return new EngineOptions(sampling, tokens, captureHidden, allLogits);
     }
 
     EngineOptions withCaptureHidden(boolean capture) {
-        return new EngineOptions(sampling, maxContext, capture);
+        return new EngineOptions(sampling, maxContext, capture, allLogits);
+    }
+
+    EngineOptions withAllLogits(boolean all) {
+        return new EngineOptions(sampling, maxContext, captureHidden, all);
     }
 }

@@ -30,7 +30,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] tokens = IdList.parse(ids, "--ids");
-        try (Engine engine = Engines.open(device, model, EngineOptions.greedy())) {
+        try (Engine engine = Engines.open(device, model, EngineOptions.greedy().withAllLogits(true))) {
             IdList.checkVocab(tokens, engine.vocabSize(), "--ids");
             System.err.println("forward: " + tokens.length + " tokens on " + engine.describe());
             float[][] logits = engine.forwardAll(tokens);

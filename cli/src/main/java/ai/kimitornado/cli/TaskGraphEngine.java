@@ -31,6 +31,7 @@ final class TaskGraphEngine implements Engine {
         return DeviceEngine.Options.defaults(device.id())
                 .withMaxContext(options.maxContext())
                 .withCaptureHidden(options.captureHidden())
+                .withAllLogits(options.allLogits())
                 .withSampling(s.isGreedy() ? SamplingSpec.GREEDY
                         : new SamplingSpec((float) s.temperature(), (float) s.topP(), (int) s.seed()));
     }

@@ -83,7 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<float[][]> refLogits = new ArrayList<>();
         List<float[][][]> refHidden = new ArrayList<>();
         int[] refGreedy;
-        EngineOptions opts = EngineOptions.greedy().withCaptureHidden(layers).withMaxContext(maxContextFor(prompts, greedyPrompt.length + greedyCount));
+        EngineOptions opts = EngineOptions.greedy().withAllLogits(true).withCaptureHidden(layers).withMaxContext(maxContextFor(prompts, greedyPrompt.length + greedyCount));
         try (Engine reference = Engines.open(Engines.REFERENCE, model, opts)) {
             for (Prompt p : prompts) {
                 refLogits.add(reference.forwardAll(p.ids()));

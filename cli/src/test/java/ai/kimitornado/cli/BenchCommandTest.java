@@ -99,7 +99,7 @@ class BenchCommandTest {
         expectError("--repeat must be at least 1", "bench", "--model", tiny, "--devices", "java", "--repeat", "0");
         expectError("--gen-len must be at least 2", "bench", "--model", tiny, "--devices", "java", "--gen-len", "1");
         expectError("'abc' is not an integer", "bench", "--model", tiny, "--devices", "java", "--prompt-lens", "4,abc");
-        expectError("--prefill-chunk must be in 1..256", "bench", "--model", tiny, "--devices", "java", "--prefill-chunk", "0");
+        expectError("--prefill-chunk must be in 1..1024", "bench", "--model", tiny, "--devices", "java", "--prefill-chunk", "0");
         expectError("must end in .png", "bench", "--model", tiny, "--devices", "java", "--chart", "x.jpg");
         expectError("no config.json", "bench", "--model", "/nonexistent/model", "--devices", "java");
         expectError("--devices: ", "bench", "--model", tiny, "--devices", "opencl:99:99");

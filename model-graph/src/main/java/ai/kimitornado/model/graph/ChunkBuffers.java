@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Fixed activation buffers for chunks of up to {@code capacity} tokens (C), shared by the prefill graph (C rows)
  * and the decode graph (row 0), reused by every layer. Only {@code tokens} and {@code meta} go to the device per
- * step and only {@code sampledId} comes back; {@code logits} and {@code capture} are read on demand.
+ * step and only {@code sampledId} comes back; {@code logits} and {@code capture} are read on demand. Unless
+ * {@code allLogits}, logits hold one row: prefill runs the LM head (163840 × 2304 for the real model) on the chunk's
+ * last valid row only.
  */
 public final class ChunkBuffers {
     /** Most work-groups of the split argmax (greedy sampling). */
@@ -52,14 +54,18 @@ public final class ChunkBuffers {
     final IntArray moeTiles;        // [1 + 3*maxTiles] tile count, then (expert, first, n) per tile
     final FloatArray moeSlotOut;    // [C*slots * D] unweighted down-projection row per pair
     // head
-    final FloatArray logits;        // [C*V]
+    final boolean allLogits;        // logits of every chunk row (forward/verify); else only the last valid row
+    final FloatArray logits;        // [C*V] with allLogits, else [V] (the last valid row, or the decode token)
+    final FloatArray lastRow;       // [D] the normed last valid row the prefill LM head reads (see LastRowSelect)
+    final IntArray headMeta;        // [META_SIZE] a one-token chunk at the last valid row's position
     final IntArray sampledId;       // [1]
     final FloatArray sampleBestValue; // [SAMPLE_GROUPS] per-group best logit of the split argmax
     final IntArray sampleBestId;      // [SAMPLE_GROUPS] its token id
     final FloatArray capture;       // [(L+1) * C*D] hidden after the embedding and each layer (null: off)
 
-    ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden) {
+    ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden, boolean allLogits) {
         this.capacity = capacity;
+        this.allLogits = allLogits;
         int c = capacity;
         int ch = d.kdaChannels();
         int dk = d.kdaHeadDim();
@@ -106,7 +112,9 @@ public final class ChunkBuffers {
         moePairs = new IntArray(pairs);
         moeTiles = new IntArray(1 + 3 * MoeExpertGroups.maxTiles(pairs, packedExperts, MoeExpertGroups.TILE_TOKENS));
         moeSlotOut = new FloatArray(pairs * d.hidden());
-        logits = new FloatArray(c * d.vocab());
+        logits = new FloatArray((allLogits ? c : 1) * d.vocab());
+        lastRow = new FloatArray(d.hidden());
+        headMeta = new IntArray(KernelLimits.META_SIZE);
         sampledId = new IntArray(1);
         sampleBestValue = new FloatArray(SAMPLE_GROUPS);
         sampleBestId = new IntArray(SAMPLE_GROUPS);

@@ -26,31 +26,53 @@ public final class DeviceEngine implements AutoCloseable {
     /**
      * @param deviceId      runtime device id ({@code java}, {@code opencl:P:D}, {@code cuda:N}, {@code spirv:P:D})
      * @param maxContext    tokens the MLA caches hold
-     * @param prefillChunk  tokens per prefill execution (also the KDA chunk size)
+     * @param prefillChunk  tokens per prefill execution (1..{@value #MAX_PREFILL_CHUNK}); larger chunks read each
+     *                      projection's weights once per more tokens
      * @param captureHidden keep the hidden state after the embedding and every layer (for {@code verify --layers})
+     * @param allLogits     prefill keeps the logits of every prompt position ({@link #prefillLogits}: forward,
+     *                      verify, fixture tests); off, prefill runs the LM head on the last position only
      */
-    public record Options(String deviceId, int maxContext, int prefillChunk, SamplingSpec sampling, boolean captureHidden) {
+    public record Options(String deviceId, int maxContext, int prefillChunk, SamplingSpec sampling, boolean captureHidden,
+                          boolean allLogits) {
+        /** Largest prefill chunk: activation buffers grow linearly with it (see {@link #estimate}). */
+        public static final int MAX_PREFILL_CHUNK = 1024;
+        /** Default prefill chunk. */
+        public static final int DEFAULT_PREFILL_CHUNK = 64;
+
         public Options {
-            if (maxContext <= 0 || prefillChunk <= 0 || prefillChunk > 256) {
+            if (maxContext <= 0 || prefillChunk <= 0 || prefillChunk > MAX_PREFILL_CHUNK) {
                 throw new IllegalArgumentException("DeviceEngine.Options: maxContext " + maxContext
-                        + " must be positive and prefillChunk " + prefillChunk + " in 1..256");
+                        + " must be positive and prefillChunk " + prefillChunk + " in 1.." + MAX_PREFILL_CHUNK);
             }
         }
 
+        /** Without all-position logits (prefill computes the last position's only). */
+        public Options(String deviceId, int maxContext, int prefillChunk, SamplingSpec sampling, boolean captureHidden) {
+            this(deviceId, maxContext, prefillChunk, sampling, captureHidden, false);
+        }
+
         public static Options defaults(String deviceId) {
-            return new Options(deviceId, 4096, 64, SamplingSpec.GREEDY, false);
+            return new Options(deviceId, 4096, DEFAULT_PREFILL_CHUNK, SamplingSpec.GREEDY, false, false);
         }
 
         public Options withCaptureHidden(boolean capture) {
-            return new Options(deviceId, maxContext, prefillChunk, sampling, capture);
+            return new Options(deviceId, maxContext, prefillChunk, sampling, capture, allLogits);
         }
 
         public Options withMaxContext(int tokens) {
-            return new Options(deviceId, tokens, prefillChunk, sampling, captureHidden);
+            return new Options(deviceId, tokens, prefillChunk, sampling, captureHidden, allLogits);
         }
 
         public Options withSampling(SamplingSpec s) {
-            return new Options(deviceId, maxContext, prefillChunk, s, captureHidden);
+            return new Options(deviceId, maxContext, prefillChunk, s, captureHidden, allLogits);
+        }
+
+        public Options withPrefillChunk(int tokens) {
+            return new Options(deviceId, maxContext, tokens, sampling, captureHidden, allLogits);
+        }
+
+        public Options withAllLogits(boolean all) {
+            return new Options(deviceId, maxContext, prefillChunk, sampling, captureHidden, all);
         }
     }
 
@@ -110,7 +132,8 @@ public final class DeviceEngine implements AutoCloseable {
             isKda[l] = config.isKda(l);
         }
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
-        this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden());
+        this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden(),
+                options.allLogits());
         checkMemory(weights, state, executor);
         if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
             r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them
@@ -180,8 +203,12 @@ public final class DeviceEngine implements AutoCloseable {
         return prefill(ids, null);
     }
 
-    /** As {@link #prefill(int[])}, and returns the logits of every prompt position, [T][V]. */
+    /** As {@link #prefill(int[])}, and returns the logits of every prompt position, [T][V] (needs allLogits). */
     public float[][] prefillLogits(int[] ids) {
+        if (!buffers.allLogits) {
+            throw new IllegalStateException("DeviceEngine.prefillLogits on " + executor.deviceId() + ": the engine keeps"
+                    + " only the last position's logits; open it with Options.withAllLogits(true)");
+        }
         float[][] logits = new float[ids.length][];
         prefill(ids, logits);
         return logits;
@@ -213,7 +240,8 @@ public final class DeviceEngine implements AutoCloseable {
     /** Logits of the last position of the last prefill/decode, [V] (a download). */
     public float[] logits() {
         executor.download(buffers.logits);
-        int row = buffers.meta.get(KernelLimits.META_COUNT) - 1;
+        int rows = buffers.logits.getSize() / dims.vocab();
+        int row = rows == 1 ? 0 : buffers.meta.get(KernelLimits.META_COUNT) - 1; // one row: the last valid one
         float[] out = new float[dims.vocab()];
         for (int v = 0; v < out.length; v++) {
             out[v] = buffers.logits.get(row * dims.vocab() + v);

@@ -3,13 +3,14 @@ package ai.kimitornado.model.graph;
 import ai.kimitornado.model.kernels.CopyRows;
 import ai.kimitornado.model.kernels.EmbeddingGather;
 import ai.kimitornado.model.kernels.GatedHeadRmsNorm;
-import ai.kimitornado.model.kernels.GemmBf16;
+import ai.kimitornado.model.kernels.GemmBf16Tiled;
 import ai.kimitornado.model.kernels.KdaBeta;
 import ai.kimitornado.model.kernels.KdaChunkPrefill;
 import ai.kimitornado.model.kernels.KdaForgetGate;
 import ai.kimitornado.model.kernels.KdaRecurrentStep;
 import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.L2NormQk;
+import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MlaAttentionCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
@@ -31,6 +32,7 @@ import ai.kimitornado.model.kernels.SwiGluGateUp;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,25 +113,43 @@ final class ForwardGraphBuilder {
         }
         rmsNorm("final_norm", b.h, w.finalNorm(), b.xn);
         capture(d.layers(), b.xn); // the last slot is after the final norm (transformers' hidden_states convention)
-        linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
-        int sampleLocal = pow2AtMost(d.vocab(), maxLocal);
-        if (sampling.greedy()) {
-            // split argmax: ~4 logits per work-item per group, at most ChunkBuffers.SAMPLE_GROUPS groups
-            int groups = (int) Math.max(1, Math.min(ChunkBuffers.SAMPLE_GROUPS, (long) d.vocab() / (4L * sampleLocal)));
-            launch("sample_partial", SampleArgmaxSplit.class, "partial", new long[][] {{(long) groups * sampleLocal}, {sampleLocal}},
-                    ctx, b.logits, b.sampleBestValue, b.sampleBestId, b.meta, d.vocab());
-            launch("sample", SampleArgmaxSplit.class, "finish", new long[][] {{sampleLocal}, {sampleLocal}},
-                    ctx, b.sampleBestValue, b.sampleBestId, b.sampledId, groups);
-        } else {
-            launch("sample", SampleTopP.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
-                    ctx, b.logits, b.sampledId, b.meta, d.vocab(), 1f / sampling.temperature(), sampling.topP());
-        }
+        lmHeadAndSample();
         List<NativeArray> onDemand = new ArrayList<>(List.of(b.logits));
         if (b.capture != null) {
             onDemand.add(b.capture);
         }
         return new ForwardGraph(name, capacity, List.copyOf(launches), w.arrays(), List.of(b.tokens, b.meta),
                 List.of(b.sampledId), List.copyOf(onDemand));
+    }
+
+    /**
+     * Logits and the sampled id. A chunk keeps every row's logits only when asked ({@code allLogits}: forward,
+     * verify); otherwise the LM head (vocab × hidden, the largest matrix) runs as a GEMV on the last valid row,
+     * selected on the device with a one-token meta record that the GEMV and the sampler read.
+     */
+    private void lmHeadAndSample() {
+        int hid = d.hidden();
+        if (capacity == 1 || b.allLogits) {
+            linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
+        } else {
+            launch("lm_head_row", LastRowSelect.class, "apply", grid1(hid), ctx, b.xn, b.lastRow, b.meta, b.headMeta, hid);
+            int local = pow2AtMost(hid, maxLocal);
+            launch("lm_head", MatVecBf16.class, "matVec", new long[][] {{(long) d.vocab() * local, 1}, {local, 1}},
+                    ctx, w.lmHead(), 0, b.lastRow, b.logits, b.headMeta, d.vocab(), hid, 0);
+        }
+        IntArray sampleMeta = capacity == 1 || b.allLogits ? b.meta : b.headMeta; // which row of logits to sample
+        int sampleLocal = pow2AtMost(d.vocab(), maxLocal);
+        if (sampling.greedy()) {
+            // split argmax: ~4 logits per work-item per group, at most ChunkBuffers.SAMPLE_GROUPS groups
+            int groups = (int) Math.max(1, Math.min(ChunkBuffers.SAMPLE_GROUPS, (long) d.vocab() / (4L * sampleLocal)));
+            launch("sample_partial", SampleArgmaxSplit.class, "partial", new long[][] {{(long) groups * sampleLocal}, {sampleLocal}},
+                    ctx, b.logits, b.sampleBestValue, b.sampleBestId, sampleMeta, d.vocab());
+            launch("sample", SampleArgmaxSplit.class, "finish", new long[][] {{sampleLocal}, {sampleLocal}},
+                    ctx, b.sampleBestValue, b.sampleBestId, b.sampledId, groups);
+        } else {
+            launch("sample", SampleTopP.class, "apply", new long[][] {{sampleLocal}, {sampleLocal}},
+                    ctx, b.logits, b.sampledId, sampleMeta, d.vocab(), 1f / sampling.temperature(), sampling.topP());
+        }
     }
 
     private void kda(String p, int l, ModelWeights.Kda k, KdaForm form) {
@@ -241,17 +261,18 @@ final class ForwardGraphBuilder {
     }
 
     /**
-     * y (+)= W·x: GEMV for a single token, tiled GEMM for a chunk (GEMV rows × tokens where work-groups are too small
-     * for a 16×16 tile, e.g. on the JVM).
+     * y (+)= W·x: GEMV for a single token; for a chunk the register-blocked GEMM ({@link GemmBf16Tiled}: 128-row ×
+     * 64-token tiles of 256 work-items), or GEMV rows × tokens where work-groups cannot be that large (the JVM).
      */
     private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
         int acc = accumulate ? 1 : 0;
-        int tileThreads = KernelLimits.GEMM_TILE * KernelLimits.GEMM_TILE;
-        if (capacity == 1 || maxLocal < tileThreads) {
+        if (capacity == 1 || maxLocal < GemmBf16Tiled.THREADS) {
             launch(name, MatVecBf16.class, "matVec", rowGroups(rows, cols), ctx, weight, 0, x, y, b.meta, rows, cols, acc);
         } else {
-            int tile = KernelLimits.GEMM_TILE;
-            launch(name, GemmBf16.class, "gemm", new long[][] {{roundUp(rows, tile), roundUp(capacity, tile)}, {tile, tile}},
+            long rowTiles = (rows + GemmBf16Tiled.TILE_ROWS - 1) / GemmBf16Tiled.TILE_ROWS;
+            long tokenTiles = (capacity + GemmBf16Tiled.TILE_TOKENS - 1) / GemmBf16Tiled.TILE_TOKENS;
+            launch(name, GemmBf16Tiled.class, "gemm",
+                    new long[][] {{rowTiles * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
                     ctx, weight, 0, x, y, b.meta, rows, cols, acc);
         }
     }

@@ -1,6 +1,7 @@
 package ai.kimitornado.model.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.kimitornado.tasks.api.TornadoDevice;
@@ -39,15 +40,16 @@ class DeviceEngineDevicesTest {
         return TornadoDevice.all().stream().map(TornadoDevice::getId).toList();
     }
 
-    private static DeviceEngine engine(String device, boolean capture) {
-        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withCaptureHidden(capture);
+    private static DeviceEngine engine(String device, boolean capture, boolean allLogits) {
+        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withCaptureHidden(capture)
+                .withAllLogits(allLogits);
         return new DeviceEngine(fixture.config, fixture.model, options, RuntimeGraphExecutor.on(device));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
     void tinyAMatchesReferenceOn(String device) {
-        try (DeviceEngine engine = engine(device, true)) {
+        try (DeviceEngine engine = engine(device, true, true)) {
             for (int n = 0; n < 5; n++) {
                 int[] ids = fixture.ids("prompt." + n + ".ids");
                 float[][] expected = fixture.rows("prompt." + n + ".logits");
@@ -64,7 +66,19 @@ class DeviceEngineDevicesTest {
                     checkHidden(device, engine.hiddenStates());
                 }
             }
-
+        }
+        // the generation path: prefill computes the LM head on the last position only
+        try (DeviceEngine engine = engine(device, false, false)) {
+            for (int n = 0; n < 5; n++) {
+                int[] ids = fixture.ids("prompt." + n + ".ids");
+                float[][] expected = fixture.rows("prompt." + n + ".logits");
+                engine.reset();
+                int sampled = engine.prefill(ids);
+                float[] last = engine.logits();
+                double err = TinyAFixture.relativeRowError(expected[ids.length - 1], last);
+                assertTrue(err <= TOLERANCE, device + " prompt " + n + " last-position logits: max |Δlogit|/row max " + err);
+                assertEquals(argmax(last), sampled, device + " prompt " + n + ": sampled id is not the logits' argmax");
+            }
             int[] expectedIds = fixture.ids("generate.ids");
             int[] prompt = fixture.ids("prompt.3.ids");
             engine.reset();
@@ -102,5 +116,15 @@ class DeviceEngineDevicesTest {
                 assertTrue(err <= TOLERANCE, device + " hidden slot " + l + " position " + t + ": " + err);
             }
         }
+    }
+
+    private static int argmax(float[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 }

@@ -35,7 +35,7 @@ class RandomWeightsEngineTest {
     }
 
     static DeviceEngine.Options options(String device) {
-        return new DeviceEngine.Options(device, 64, 16, SamplingSpec.GREEDY, false);
+        return new DeviceEngine.Options(device, 64, 16, SamplingSpec.GREEDY, false, true);
     }
 
     static int[] prompt(long seed, int length, int vocab) {

@@ -16,12 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every model kernel goes through the JIT front end and the OpenCL C emitter (no hand-written device code). */
 class KernelsCompileTest {
     static final List<Class<?>> KERNEL_CLASSES = List.of(EmbeddingGather.class, RmsNormRows.class, MatVecBf16.class,
-            GemmBf16.class, SwiGluGateUp.class, ShortConvSilu.class, L2NormQk.class, KdaForgetGate.class, KdaBeta.class,
+            GemmBf16.class, GemmBf16Tiled.class, SwiGluGateUp.class, ShortConvSilu.class, L2NormQk.class, KdaForgetGate.class, KdaBeta.class,
             KdaRecurrentStep.class, KdaChunkPrefill.class, GatedHeadRmsNorm.class, MlaLatentNormAppend.class,
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
-            ResidualAdd.class, CopyRows.class);
+            ResidualAdd.class, CopyRows.class, LastRowSelect.class);
 
     static Stream<Method> kernels() {
         return KERNEL_CLASSES.stream().flatMap(c -> Stream.of(c.getDeclaredMethods()))

@@ -1,0 +1,95 @@
+package ai.kimitornado.model.kernels;
+
+import static ai.kimitornado.model.kernels.TestData.assertAllNaN;
+import static ai.kimitornado.model.kernels.TestData.assertClose;
+import static ai.kimitornado.model.kernels.TestData.dims;
+import static ai.kimitornado.model.kernels.TestData.meta;
+import static ai.kimitornado.model.kernels.TestData.poisoned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.kimitornado.model.reference.Matrix;
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The register-blocked GEMM against the reference ops ({@link Matrix#matVec}) and against the reference kernel
+ * {@link GemmBf16} on the same device: partial row/column/token tiles, a slice of a packed weight buffer,
+ * accumulate on and off, rows past the chunk's valid tokens left alone.
+ */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
+class GemmBf16TiledTest {
+    @Parameter
+    String device;
+
+    static long[] global(int rows, int capacity) {
+        return dims(roundUp(rows, GemmBf16Tiled.TILE_ROWS) / GemmBf16Tiled.TILE_ROWS * GemmBf16Tiled.THREADS,
+                roundUp(capacity, GemmBf16Tiled.TILE_TOKENS) / GemmBf16Tiled.TILE_TOKENS);
+    }
+
+    @ParameterizedTest(name = "rows {0} cols {1} tokens {2}/{3} accumulate {4}")
+    @CsvSource({"300, 200, 70, 80, 1", "128, 64, 64, 64, 0", "37, 2304, 5, 16, 0", "576, 520, 130, 192, 1",
+            "4096, 128, 64, 64, 0", "1, 1, 1, 1, 0", "129, 17, 65, 130, 0"})
+    void matchesReferenceOps(int rows, int cols, int count, int capacity, int accumulate) {
+        TestData data = new TestData(device + " gemm-tiled " + rows + "x" + cols + "x" + count);
+        int offset = 5 * cols + 3; // a slice of a larger packed buffer, not tile-aligned
+        BFloat16Array w = data.bf16(offset + rows * cols + 11, 0.5f);
+        float[] x = data.uniform(capacity * cols, 1f);
+        float[] prior = data.uniform(capacity * rows, 1f);
+        FloatArray y = accumulate == 1 ? FloatArray.fromArray(prior) : poisoned(capacity * rows);
+        KernelDevices.launch(device, GemmBf16Tiled.class, "gemm", global(rows, capacity), dims(GemmBf16Tiled.THREADS, 1),
+                new KernelContext(), w, offset, FloatArray.fromArray(x), y, meta(0, count), rows, cols, accumulate);
+        Matrix m = TestData.matrix("w", w, offset, rows, cols);
+        double worst = 0;
+        for (int t = 0; t < count; t++) {
+            float[] expected = new float[rows];
+            m.matVec(x, t * cols, expected, 0);
+            if (accumulate == 1) {
+                for (int r = 0; r < rows; r++) {
+                    expected[r] += prior[t * rows + r];
+                }
+            }
+            worst = Math.max(worst, assertClose("gemm-tiled token " + t, expected, 0, y, t * rows, rows, 1e-4, 1e-4));
+        }
+        System.out.println("  gemm-tiled " + rows + "x" + cols + "x" + count + ": max |Δ| " + worst);
+        if (accumulate == 1) {
+            for (int i = count * rows; i < capacity * rows; i++) {
+                assertEquals(prior[i], y.get(i), "gemm-tiled: element " + i + " past the valid tokens changed");
+            }
+        } else {
+            assertAllNaN("gemm-tiled", y, count * rows, capacity * rows);
+        }
+    }
+
+    @ParameterizedTest(name = "rows {0} cols {1} tokens {2}/{3}")
+    @CsvSource({"300, 1000, 50, 64", "2304, 96, 20, 32"})
+    void matchesReferenceKernel(int rows, int cols, int count, int capacity) {
+        TestData data = new TestData(device + " gemm-tiled vs GemmBf16 " + rows + "x" + cols + "x" + count);
+        BFloat16Array w = data.bf16(rows * cols, 0.5f);
+        FloatArray x = FloatArray.fromArray(data.uniform(capacity * cols, 1f));
+        FloatArray fast = poisoned(capacity * rows);
+        FloatArray reference = poisoned(capacity * rows);
+        int tile = KernelLimits.GEMM_TILE;
+        KernelDevices.launch(device, GemmBf16.class, "gemm", dims(roundUp(rows, tile), roundUp(capacity, tile)), dims(tile, tile),
+                new KernelContext(), w, 0, x, reference, meta(0, count), rows, cols, 0);
+        KernelDevices.launch(device, GemmBf16Tiled.class, "gemm", global(rows, capacity), dims(GemmBf16Tiled.THREADS, 1),
+                new KernelContext(), w, 0, x, fast, meta(0, count), rows, cols, 0);
+        float[] expected = new float[count * rows];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = reference.get(i);
+        }
+        double err = assertClose("gemm-tiled vs GemmBf16", expected, 0, fast, 0, count * rows, 1e-4, 1e-4);
+        System.out.println("  gemm-tiled vs GemmBf16 " + rows + "x" + cols + "x" + count + ": max |Δ| " + err);
+        assertAllNaN("gemm-tiled", fast, count * rows, capacity * rows);
+    }
+
+    static long roundUp(long n, long m) {
+        return (n + m - 1) / m * m;
+    }
+}
