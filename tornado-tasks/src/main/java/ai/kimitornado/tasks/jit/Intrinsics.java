@@ -239,6 +239,22 @@ final class Intrinsics {
                 kb.emit(new Instr.Load(r, ref, prim(t, args.get(0), name)));
                 return new Prim(r, null);
             }
+            case "getBits4" -> {
+                if (!sixteen || ref.space() != ArrayRef.Space.GLOBAL) {
+                    break;
+                }
+                Operand index = prim(t, args.get(0), name);
+                if (index instanceof Const c && (c.asInt() & 3) != 0) {
+                    throw t.error(t.currentInsn(), MethodBody.simpleName(owner) + ".getBits4(" + c.asInt()
+                            + "): the index must be a multiple of 4 (one aligned 8-byte load)");
+                }
+                kb.packedLoadSites.putIfAbsent(ref.index(), t.error(t.currentInsn(), MethodBody.simpleName(owner)
+                        + ".getBits4 on '" + kb.paramNames.get(ref.index()) + "', which the kernel also writes"
+                        + " (wide loads are for arrays the kernel only reads, e.g. weights)"));
+                Reg r = kb.newReg(Type.I64, null);
+                kb.emit(new Instr.LoadPacked(r, ref, index));
+                return new Prim(r, null);
+            }
             case "set", "setBits" -> {
                 if (sixteen != name.equals("setBits")) {
                     break;
@@ -271,6 +287,6 @@ final class Intrinsics {
             default -> { }
         }
         throw t.error(t.currentInsn(), MethodBody.simpleName(owner) + "." + name
-                + " is host-side only (kernels use get/set/getSize, and getFloat/setFloat/getBits/setBits on 16-bit arrays)");
+                + " is host-side only (kernels use get/set/getSize, and getFloat/setFloat/getBits/setBits/getBits4 on 16-bit arrays)");
     }
 }

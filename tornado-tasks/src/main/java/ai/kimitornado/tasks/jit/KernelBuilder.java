@@ -22,6 +22,8 @@ final class KernelBuilder {
     final List<Reg> regs = new ArrayList<>();
     final List<LocalArray> localArrays = new ArrayList<>();
     final Set<Integer> arraysNeedingSize = new LinkedHashSet<>();
+    /** Array parameter → the error to throw if the kernel also writes it (first getBits4 site of that array). */
+    final java.util.Map<Integer, KernelCompilationException> packedLoadSites = new java.util.LinkedHashMap<>();
     /** Java parameter names of the kernel, by index (for host expressions). */
     final List<String> paramNames = new ArrayList<>();
     final Deque<String> inlineStack = new ArrayDeque<>();

@@ -120,6 +120,7 @@ public final class KernelCompiler {
                 }
                 switch (i) {
                     case Instr.Load l when l.array().space() == ArrayRef.Space.GLOBAL -> read[l.array().index()] = true;
+                    case Instr.LoadPacked l -> read[l.array().index()] = true;
                     case Instr.Store s when s.array().space() == ArrayRef.Space.GLOBAL -> written[s.array().index()] = true;
                     case Instr.AtomicAdd a -> {
                         read[a.array().index()] = true;
@@ -134,6 +135,11 @@ public final class KernelCompiler {
                 if (o instanceof Reg r) {
                     used.add(r);
                 }
+            }
+        }
+        for (var site : kb.packedLoadSites.entrySet()) {
+            if (written[site.getKey()]) {
+                throw site.getValue();
             }
         }
         List<KernelParam> finalParams = new ArrayList<>();

@@ -22,4 +22,12 @@ public final class BFloat16 {
         int lsb = (bits >>> 16) & 1;
         return (short) ((bits + 0x7FFF + lsb) >>> 16);
     }
+
+    /**
+     * Widens element {@code lane} (0..3) of four bf16 patterns packed little-endian in a long (what
+     * {@code BFloat16Array.getBits4} returns) to float (exact). With a constant lane the JIT folds it to two shifts.
+     */
+    public static float packedToFloat(long packed, int lane) {
+        return Float.intBitsToFloat(((int) (packed >>> (lane << 4))) << 16);
+    }
 }

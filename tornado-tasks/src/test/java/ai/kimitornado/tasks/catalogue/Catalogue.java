@@ -129,6 +129,21 @@ public final class Catalogue {
             }),
             parallel(MathKernels.class, "halfConversions", 0, s -> new Object[] {floats(new Random(s), N, -70000, 70000),
                 poisonHalves(N), poisonBf16(N), poisonFloats(4 * N)}),
+            // wide loads of 16-bit arrays (getBits4)
+            parallel(WideLoadKernels.class, "packedRows", 0, s -> {
+                Random r = new Random(s);
+                int rows = 48, cols = 32;
+                return new Object[] {bf16s(r, rows * cols, -2, 2), halves(r, rows * cols, -2, 2), floats(r, cols, -1, 1),
+                    poisonLongs(rows * cols / 2), poisonFloats(rows), cols};
+            }),
+            parallel(WideLoadKernels.class, "packedLanes", 0, s -> new Object[] {bf16s(new Random(s), N, -100, 100),
+                poisonFloats(N)}),
+            entry(WideLoadKernels.class, "gemvRowPacked", s -> {
+                Random r = new Random(s);
+                int rows = 6, cols = 8 * WideLoadKernels.GEMV_GROUP;
+                return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
+                    poisonFloats(rows), cols};
+            }, Grid.of1d(6 * WideLoadKernels.GEMV_GROUP, WideLoadKernels.GEMV_GROUP), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

@@ -95,6 +95,24 @@ final class Gen {
         return a;
     }
 
+    /** bf16 values uniform in [lo, hi) (rounded to nearest even). */
+    static BFloat16Array bf16s(Random r, int n, float lo, float hi) {
+        BFloat16Array a = new BFloat16Array(n);
+        for (int i = 0; i < n; i++) {
+            a.setFloat(i, lo + r.nextFloat() * (hi - lo));
+        }
+        return a;
+    }
+
+    /** fp16 values uniform in [lo, hi) (rounded to nearest even). */
+    static HalfFloatArray halves(Random r, int n, float lo, float hi) {
+        HalfFloatArray a = new HalfFloatArray(n);
+        for (int i = 0; i < n; i++) {
+            a.setFloat(i, lo + r.nextFloat() * (hi - lo));
+        }
+        return a;
+    }
+
     static FloatArray poisonFloats(int n) {
         FloatArray a = new FloatArray(n);
         a.init(Float.NaN);

@@ -2,6 +2,7 @@ package ai.kimitornado.tasks.jit;
 
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.api.Parallel;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
 
@@ -138,5 +139,14 @@ public final class RejectedKernels {
     public static void arrayChosenAtRunTime(FloatArray a, FloatArray b, int k) {
         FloatArray c = k > 0 ? a : b;
         c.set(0, 1); // REJECT: array chosen at run time
+    }
+
+    public static void packedLoadMisaligned(BFloat16Array w, FloatArray out) {
+        out.set(0, (float) w.getBits4(6)); // REJECT: the index must be a multiple of 4
+    }
+
+    public static void packedLoadOfWrittenArray(BFloat16Array w, FloatArray out) {
+        out.set(0, (float) w.getBits4(4)); // REJECT: which the kernel also writes
+        w.setBits(0, (short) 1);
     }
 }

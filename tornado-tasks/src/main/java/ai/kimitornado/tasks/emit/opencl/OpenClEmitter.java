@@ -247,6 +247,9 @@ public final class OpenClEmitter {
                 case Instr.Convert c -> assign(c.dst(), convert(c));
                 case Instr.MathCall m -> assign(m.dst(), math(m));
                 case Instr.Load l -> assign(l.dst(), "(" + cType(l.dst().type()) + ")" + array(l.array()) + "[" + op(l.index()) + "]");
+                // one 8-byte load: the index is a multiple of 4 elements, so the address is 8-byte aligned
+                case Instr.LoadPacked l -> assign(l.dst(), "*(__global const long*)(" + array(l.array()) + " + ("
+                        + op(l.index()) + "))");
                 case Instr.Store s -> body.append(array(s.array())).append('[').append(op(s.index())).append("] = (")
                         .append(elemCType(s.array().elem())).append(')').append(op(s.value())).append(';');
                 case Instr.AtomicAdd a -> {

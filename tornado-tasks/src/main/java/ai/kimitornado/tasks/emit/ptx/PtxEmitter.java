@@ -222,6 +222,8 @@ public final class PtxEmitter {
                 case Instr.Convert c -> convert(c);
                 case Instr.MathCall m -> mathCall(m);
                 case Instr.Load l -> load(l);
+                case Instr.LoadPacked l -> code.line((readOnly(l.array()) ? "ld.global.nc" : "ld.global") + ".u64 "
+                        + dst(l.dst()) + ", " + address(l.array(), l.index())); // one 8-byte load
                 case Instr.Store s -> store(s);
                 case Instr.AtomicAdd a -> atomicAdd(a);
                 case Instr.ArrayLength a -> {

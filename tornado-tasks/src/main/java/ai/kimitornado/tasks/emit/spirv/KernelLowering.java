@@ -173,6 +173,12 @@ final class KernelLowering {
                 write(mc.dst(), java.math(mc.op(), mc.dst().type(), args));
             }
             case Instr.Load ld -> write(ld.dst(), load(ld.array(), read(ld.index())));
+            case Instr.LoadPacked lp -> {
+                // one 8-byte load: reinterpret the 16-bit element pointer (8-byte aligned: index % 4 == 0)
+                int wide = f.op(SpirvOp.Bitcast, t.pointer(Spv.StorageClass.CrossWorkgroup, t.i64),
+                        elementPointer(lp.array(), read(lp.index())));
+                write(lp.dst(), f.loadAligned(t.i64, wide, 8));
+            }
             case Instr.Store st -> store(st.array(), read(st.index()), read(st.value()));
             case Instr.AtomicAdd at -> {
                 int old = new SpirvAtomics(f, t).add(elementPointer(at.array(), read(at.index())), at.array(), read(at.value()));

@@ -61,6 +61,16 @@ public sealed interface Instr {
         public List<Operand> uses() { return List.of(index); }
     }
 
+    /**
+     * dst:I64 = the 8 bytes at element {@code index} of a GLOBAL HALF/BFLOAT16 array, i.e. the bit patterns of
+     * elements index..index+3 packed little-endian (element index in bits 0..15). {@code index} is a multiple of 4,
+     * so the address is 8-byte aligned (device buffers are); emitters print ONE 8-byte load. The front end rejects
+     * it on arrays the kernel writes (no aliasing between 16-bit stores and 64-bit loads to reason about).
+     */
+    record LoadPacked(Reg dst, ArrayRef array, Operand index) implements Instr {
+        public List<Operand> uses() { return List.of(index); }
+    }
+
     /** array[index] = value (narrowed to the element type for BYTE/SHORT/HALF/BFLOAT16). */
     record Store(ArrayRef array, Operand index, Operand value) implements Instr {
         public Reg dst() { return null; }

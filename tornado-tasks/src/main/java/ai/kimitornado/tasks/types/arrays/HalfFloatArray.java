@@ -54,6 +54,19 @@ public final class HalfFloatArray extends NativeArray {
         return segment.getAtIndex(LAYOUT, index);
     }
 
+    /**
+     * Kernel-side wide read: the bit patterns of elements {@code index..index+3} packed little-endian in a long
+     * (element {@code index} in bits 0..15, {@code index+3} in bits 48..63). On devices it is ONE aligned 8-byte
+     * load (OpenCL C pointer cast, PTX {@code ld.global[.nc].u64}, SPIR-V OpBitcast + Aligned 8 OpLoad): decode
+     * GEMVs are bandwidth-bound and 2-byte loads waste most of it. {@code index} must be a multiple of 4 (a
+     * constant that is not is rejected by the JIT; here, on the JVM, IllegalArgumentException; on devices a
+     * misaligned load is undefined: a fault on CUDA). Out of range: IndexOutOfBoundsException here, undefined on
+     * devices (like {@code getBits}). The JIT rejects it in a kernel that also writes this array.
+     */
+    public long getBits4(int index) {
+        return packed4(index);
+    }
+
     public void setBits(int index, short bits) {
         segment.setAtIndex(LAYOUT, index, bits);
     }

@@ -48,6 +48,25 @@ public abstract sealed class NativeArray
         return size;
     }
 
+    private static final java.lang.foreign.ValueLayout.OfLong PACKED =
+            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The 8 bytes of 16-bit elements {@code index..index+3} as one little-endian long (getBits4 of the 16-bit
+     * arrays), with the alignment rule devices need checked here.
+     */
+    final long packed4(int index) {
+        if ((index & 3) != 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".getBits4(" + index
+                    + "): the index must be a multiple of 4 (on devices it is one aligned 8-byte load)");
+        }
+        if (index < 0 || index > size - 4) {
+            throw new IndexOutOfBoundsException(getClass().getSimpleName() + ".getBits4(" + index + "): elements "
+                    + index + ".." + (index + 3) + " out of bounds for size " + size);
+        }
+        return segment.get(PACKED, (long) index * 2);
+    }
+
     /** Bytes per element. */
     public abstract int elementBytes();
 
