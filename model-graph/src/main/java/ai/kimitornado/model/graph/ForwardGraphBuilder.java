@@ -247,14 +247,13 @@ final class ForwardGraphBuilder {
         int tileTokens = MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
         int threads = MoeExpertGroups.GEMM_THREADS;
-        int rowsT = MoeExpertGroups.TILE_ROWS;
         launch(p + "experts_group", MoeExpertGroups.class, "apply", new long[][] {{threads}, {threads}},
                 ctx, b.expertIds, b.moeOffsets, b.moePairs, b.moeTiles, b.meta, slots, packed, tileTokens);
         launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
-                new long[][] {{roundUp(d.moeInter(), rowsT) / rowsT * threads, maxTiles}, {threads, 1}},
+                new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUp.GATE_UP_ROWS) * threads, maxTiles}, {threads, 1}},
                 ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
         launch(p + "experts_grouped_down", MoeGroupedDown.class, "apply",
-                new long[][] {{roundUp(hid, rowsT) / rowsT * threads, maxTiles}, {threads, 1}},
+                new long[][] {{ceilDiv(hid, MoeGroupedDown.DOWN_ROWS) * threads, maxTiles}, {threads, 1}},
                 ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
         launch(p + "experts_combine", MoeCombineSlots.class, "apply", grid1((long) capacity * hid),
                 ctx, b.moeSlotOut, b.expertWeights, b.h, b.meta, slots, hid);
@@ -319,6 +318,10 @@ final class ForwardGraphBuilder {
 
     static long roundUp(long n, long m) {
         return (n + m - 1) / m * m;
+    }
+
+    static long ceilDiv(long n, long m) {
+        return (n + m - 1) / m;
     }
 
     static int pow2AtMost(int n, int cap) {

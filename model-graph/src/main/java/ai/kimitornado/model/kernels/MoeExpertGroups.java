@@ -25,11 +25,9 @@ public final class MoeExpertGroups {
 
     /** Tokens per work tile of the grouped GEMMs (the x extent of a tile). */
     public static final int TILE_TOKENS = 32;
-    /** Output rows per work-group of the grouped GEMMs. */
-    public static final int TILE_ROWS = 64;
-    /** Reduction depth staged per step of the grouped GEMMs. */
+    /** Reduction depth staged per step of the grouped GEMMs (their staging loops index it with {@code & 31}). */
     public static final int TILE_DEPTH = 32;
-    /** Work-group size the grouped GEMMs are written for: 16 row lanes × 16 token lanes, 4 rows × 2 tokens each. */
+    /** Work-group size the grouped GEMMs are written for: 32 row lanes × 8 token lanes, 4 tokens each. */
     public static final int GEMM_THREADS = 256;
     /** ids staged per block. */
     static final int BLOCK = 1024;

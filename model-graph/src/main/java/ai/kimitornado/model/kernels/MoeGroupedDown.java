@@ -11,21 +11,23 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * <pre>  out[p][d] = w2[e][d] · act[p]      for each pair p of tile (e, first, n) </pre>
  * Shapes: w2 [(E+1)*D*I] bf16 packed (expert e at e·D·I); act [C*slots*I]; out [C*slots*D]; pairs, tiles from
  * {@link MoeExpertGroups}.
- * Grid 2D: global ({@code ⌈D/TILE_ROWS⌉·256}, {@code maxTiles}), local (256, 1); same tiling as
- * {@link MoeGroupedGateUp}: 64 rows × 32 pairs per group, 4 rows × 2 pairs per work-item, depth 32 per step.
+ * Grid 2D: global ({@code ⌈D/DOWN_ROWS⌉·256}, {@code maxTiles}), local (256, 1); tiling as
+ * {@link MoeGroupedGateUp} with one matrix: 256 rows × 32 pairs per group, depth 32 per step, work-item
+ * (row lane 0..31, pair lane 0..7) keeps rows lane+32a (a &lt; 8) × pairs lane+8b (b &lt; 4): 32 fma per 12 local reads.
  */
 public final class MoeGroupedDown {
     private MoeGroupedDown() {
     }
 
+    /** Output rows (of the hidden size) per work-group. */
+    public static final int DOWN_ROWS = 256;
+
     public static void apply(KernelContext ctx, BFloat16Array w2, FloatArray act, IntArray pairs, IntArray tiles,
                              FloatArray out, IntArray meta, int inter, int dim) {
-        float[] ws = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (MoeExpertGroups.TILE_ROWS + 1)); // [k][row]
+        float[] ws = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (DOWN_ROWS + 1)); // [k][row]
         float[] as = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (MoeExpertGroups.TILE_TOKENS + 1)); // [k][pair]
         int[] pairOf = ctx.allocateIntLocalArray(MoeExpertGroups.TILE_TOKENS);
-        int rowsT = MoeExpertGroups.TILE_ROWS;
-        int depth = MoeExpertGroups.TILE_DEPTH;
-        int wStride = rowsT + 1;
+        int wStride = DOWN_ROWS + 1;
         int aStride = MoeExpertGroups.TILE_TOKENS + 1;
         int tile = ctx.groupIdy;
         if (tile >= tiles.get(0)) {
@@ -35,59 +37,121 @@ public final class MoeGroupedDown {
         int first = tiles.get(2 + 3 * tile);
         int n = tiles.get(3 + 3 * tile);
         int lid = ctx.localIdx;
-        int tr = lid & 15;
-        int tt = lid >> 4;
-        int r0 = ctx.groupIdx * rowsT;
+        int tr = lid & 31;
+        int tt = lid >> 5;
+        int r0 = ctx.groupIdx * DOWN_ROWS;
         if (lid < MoeExpertGroups.TILE_TOKENS) {
             pairOf[lid] = lid < n ? pairs.get(first + lid) : 0;
         }
         ctx.localBarrier();
         int wBase = expert * dim * inter;
-        float y00 = 0f, y01 = 0f, y10 = 0f, y11 = 0f, y20 = 0f, y21 = 0f, y30 = 0f, y31 = 0f;
-        for (int k0 = 0; k0 < inter; k0 += depth) {
-            for (int e = lid; e < rowsT * depth; e += MoeExpertGroups.GEMM_THREADS) {
-                int row = e / depth;
-                int kk = e - row * depth;
+        float y00 = 0f, y01 = 0f, y02 = 0f, y03 = 0f;
+        float y10 = 0f, y11 = 0f, y12 = 0f, y13 = 0f;
+        float y20 = 0f, y21 = 0f, y22 = 0f, y23 = 0f;
+        float y30 = 0f, y31 = 0f, y32 = 0f, y33 = 0f;
+        float y40 = 0f, y41 = 0f, y42 = 0f, y43 = 0f;
+        float y50 = 0f, y51 = 0f, y52 = 0f, y53 = 0f;
+        float y60 = 0f, y61 = 0f, y62 = 0f, y63 = 0f;
+        float y70 = 0f, y71 = 0f, y72 = 0f, y73 = 0f;
+        for (int k0 = 0; k0 < inter; k0 += MoeExpertGroups.TILE_DEPTH) {
+            for (int e = lid; e < DOWN_ROWS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
+                int row = e >> 5;
+                int kk = e & 31;
                 int r = r0 + row;
                 int k = k0 + kk;
                 ws[kk * wStride + row] = (r < dim && k < inter) ? Bf16.widen(w2.getBits(wBase + r * inter + k)) : 0f;
             }
-            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * depth; e += MoeExpertGroups.GEMM_THREADS) {
-                int j = e / depth;
-                int kk = e - j * depth;
+            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
+                int j = e >> 5;
+                int kk = e & 31;
                 int k = k0 + kk;
                 as[kk * aStride + j] = (j < n && k < inter) ? act.get(pairOf[j] * inter + k) : 0f;
             }
             ctx.localBarrier();
             if (tt < n) {
-                for (int kk = 0; kk < depth; kk++) {
+                for (int kk = 0; kk < MoeExpertGroups.TILE_DEPTH; kk++) {
                     int wr = kk * wStride + tr;
+                    int xr = kk * aStride + tt;
                     float a0 = ws[wr];
-                    float a1 = ws[wr + 16];
-                    float a2 = ws[wr + 32];
-                    float a3 = ws[wr + 48];
-                    float x0 = as[kk * aStride + tt];
-                    float x1 = as[kk * aStride + tt + 16];
-                    y00 += a0 * x0;
-                    y01 += a0 * x1;
-                    y10 += a1 * x0;
-                    y11 += a1 * x1;
-                    y20 += a2 * x0;
-                    y21 += a2 * x1;
-                    y30 += a3 * x0;
-                    y31 += a3 * x1;
+                    float a1 = ws[wr + 32];
+                    float a2 = ws[wr + 64];
+                    float a3 = ws[wr + 96];
+                    float a4 = ws[wr + 128];
+                    float a5 = ws[wr + 160];
+                    float a6 = ws[wr + 192];
+                    float a7 = ws[wr + 224];
+                    float x0 = as[xr];
+                    float x1 = as[xr + 8];
+                    float x2 = as[xr + 16];
+                    float x3 = as[xr + 24];
+                    y00 = Math.fma(a0, x0, y00);
+                    y01 = Math.fma(a0, x1, y01);
+                    y02 = Math.fma(a0, x2, y02);
+                    y03 = Math.fma(a0, x3, y03);
+                    y10 = Math.fma(a1, x0, y10);
+                    y11 = Math.fma(a1, x1, y11);
+                    y12 = Math.fma(a1, x2, y12);
+                    y13 = Math.fma(a1, x3, y13);
+                    y20 = Math.fma(a2, x0, y20);
+                    y21 = Math.fma(a2, x1, y21);
+                    y22 = Math.fma(a2, x2, y22);
+                    y23 = Math.fma(a2, x3, y23);
+                    y30 = Math.fma(a3, x0, y30);
+                    y31 = Math.fma(a3, x1, y31);
+                    y32 = Math.fma(a3, x2, y32);
+                    y33 = Math.fma(a3, x3, y33);
+                    y40 = Math.fma(a4, x0, y40);
+                    y41 = Math.fma(a4, x1, y41);
+                    y42 = Math.fma(a4, x2, y42);
+                    y43 = Math.fma(a4, x3, y43);
+                    y50 = Math.fma(a5, x0, y50);
+                    y51 = Math.fma(a5, x1, y51);
+                    y52 = Math.fma(a5, x2, y52);
+                    y53 = Math.fma(a5, x3, y53);
+                    y60 = Math.fma(a6, x0, y60);
+                    y61 = Math.fma(a6, x1, y61);
+                    y62 = Math.fma(a6, x2, y62);
+                    y63 = Math.fma(a6, x3, y63);
+                    y70 = Math.fma(a7, x0, y70);
+                    y71 = Math.fma(a7, x1, y71);
+                    y72 = Math.fma(a7, x2, y72);
+                    y73 = Math.fma(a7, x3, y73);
                 }
             }
             ctx.localBarrier();
         }
-        store(out, pairOf, n, dim, r0 + tr, tt, y00);
-        store(out, pairOf, n, dim, r0 + tr, tt + 16, y01);
-        store(out, pairOf, n, dim, r0 + tr + 16, tt, y10);
-        store(out, pairOf, n, dim, r0 + tr + 16, tt + 16, y11);
-        store(out, pairOf, n, dim, r0 + tr + 32, tt, y20);
-        store(out, pairOf, n, dim, r0 + tr + 32, tt + 16, y21);
-        store(out, pairOf, n, dim, r0 + tr + 48, tt, y30);
-        store(out, pairOf, n, dim, r0 + tr + 48, tt + 16, y31);
+        store(out, pairOf, n, dim, r0 + tr + 0, tt + 0, y00);
+        store(out, pairOf, n, dim, r0 + tr + 0, tt + 8, y01);
+        store(out, pairOf, n, dim, r0 + tr + 0, tt + 16, y02);
+        store(out, pairOf, n, dim, r0 + tr + 0, tt + 24, y03);
+        store(out, pairOf, n, dim, r0 + tr + 32, tt + 0, y10);
+        store(out, pairOf, n, dim, r0 + tr + 32, tt + 8, y11);
+        store(out, pairOf, n, dim, r0 + tr + 32, tt + 16, y12);
+        store(out, pairOf, n, dim, r0 + tr + 32, tt + 24, y13);
+        store(out, pairOf, n, dim, r0 + tr + 64, tt + 0, y20);
+        store(out, pairOf, n, dim, r0 + tr + 64, tt + 8, y21);
+        store(out, pairOf, n, dim, r0 + tr + 64, tt + 16, y22);
+        store(out, pairOf, n, dim, r0 + tr + 64, tt + 24, y23);
+        store(out, pairOf, n, dim, r0 + tr + 96, tt + 0, y30);
+        store(out, pairOf, n, dim, r0 + tr + 96, tt + 8, y31);
+        store(out, pairOf, n, dim, r0 + tr + 96, tt + 16, y32);
+        store(out, pairOf, n, dim, r0 + tr + 96, tt + 24, y33);
+        store(out, pairOf, n, dim, r0 + tr + 128, tt + 0, y40);
+        store(out, pairOf, n, dim, r0 + tr + 128, tt + 8, y41);
+        store(out, pairOf, n, dim, r0 + tr + 128, tt + 16, y42);
+        store(out, pairOf, n, dim, r0 + tr + 128, tt + 24, y43);
+        store(out, pairOf, n, dim, r0 + tr + 160, tt + 0, y50);
+        store(out, pairOf, n, dim, r0 + tr + 160, tt + 8, y51);
+        store(out, pairOf, n, dim, r0 + tr + 160, tt + 16, y52);
+        store(out, pairOf, n, dim, r0 + tr + 160, tt + 24, y53);
+        store(out, pairOf, n, dim, r0 + tr + 192, tt + 0, y60);
+        store(out, pairOf, n, dim, r0 + tr + 192, tt + 8, y61);
+        store(out, pairOf, n, dim, r0 + tr + 192, tt + 16, y62);
+        store(out, pairOf, n, dim, r0 + tr + 192, tt + 24, y63);
+        store(out, pairOf, n, dim, r0 + tr + 224, tt + 0, y70);
+        store(out, pairOf, n, dim, r0 + tr + 224, tt + 8, y71);
+        store(out, pairOf, n, dim, r0 + tr + 224, tt + 16, y72);
+        store(out, pairOf, n, dim, r0 + tr + 224, tt + 24, y73);
     }
 
     /** out[pair of token j][r] = value, for rows and pairs inside the tile. Inlined by the JIT. */

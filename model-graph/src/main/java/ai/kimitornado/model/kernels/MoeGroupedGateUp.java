@@ -12,25 +12,29 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Same output layout as {@link MoeExpertsGateUp} (its per-token reference variant): act [C*slots*I].
  * Shapes: w1, w3 [(E+1)*I*D] bf16 packed (expert e at e·I·D); x [C*D]; pairs [C*slots] and tiles from
  * {@link MoeExpertGroups}.
- * Grid 2D: global ({@code ⌈I/TILE_ROWS⌉·256}, {@code maxTiles}), local (256, 1): groupIdx = block of 64 rows,
- * groupIdy = work tile (tiles past tiles[0] exit). Each depth step stages a 64×32 tile of w1 and of w3 and the
- * tile's 32 gathered token rows in local memory (transposed, padded against bank conflicts), so a weight is read
- * from global memory once per tile of up to 32 tokens; each work-item keeps 4 rows × 2 tokens × (gate, up) in
- * registers. Warps whose tokens are all past n skip the arithmetic (small tiles cost their weight reads only).
+ * Grid 2D: global ({@code ⌈I/GATE_UP_ROWS⌉·256}, {@code maxTiles}), local (256, 1): groupIdx = block of 128 rows,
+ * groupIdy = work tile (tiles past tiles[0] exit). Each depth step stages a 128×32 tile of w1 and of w3 and the
+ * tile's 32 gathered token rows in local memory ([depth][row], padded: conflict-free stores and reads), so a
+ * weight is read from global memory once per tile of up to 32 tokens. Work-item (row lane 0..31, token lane 0..7)
+ * keeps rows lane+32a and tokens lane+8b (a, b &lt; 4) for gate and up in registers: 32 fma per 12 local reads.
+ * A warp shares one token lane, so warps whose tokens are all past n skip the arithmetic (small tiles cost their
+ * weight reads only).
  */
 public final class MoeGroupedGateUp {
     private MoeGroupedGateUp() {
     }
 
+    /** Output rows (of the intermediate width) per work-group. */
+    public static final int GATE_UP_ROWS = 128;
+
     public static void apply(KernelContext ctx, BFloat16Array w1, BFloat16Array w3, FloatArray x, IntArray pairs,
                              IntArray tiles, FloatArray act, IntArray meta, int slots, int inter, int dim) {
-        float[] gateW = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (MoeExpertGroups.TILE_ROWS + 1)); // [k][row]
-        float[] upW = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (MoeExpertGroups.TILE_ROWS + 1));   // [k][row]
+        float[] gateW = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (GATE_UP_ROWS + 1)); // [k][row]
+        float[] upW = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (GATE_UP_ROWS + 1));   // [k][row]
         float[] xs = ctx.allocateFloatLocalArray(MoeExpertGroups.TILE_DEPTH * (MoeExpertGroups.TILE_TOKENS + 1)); // [k][token]
         int[] pairOf = ctx.allocateIntLocalArray(MoeExpertGroups.TILE_TOKENS);
-        int rowsT = MoeExpertGroups.TILE_ROWS;
-        int depth = MoeExpertGroups.TILE_DEPTH;
-        int wStride = rowsT + 1;
+        int[] xRow = ctx.allocateIntLocalArray(MoeExpertGroups.TILE_TOKENS);
+        int wStride = GATE_UP_ROWS + 1;
         int xStride = MoeExpertGroups.TILE_TOKENS + 1;
         int tile = ctx.groupIdy;
         if (tile >= tiles.get(0)) {
@@ -40,74 +44,104 @@ public final class MoeGroupedGateUp {
         int first = tiles.get(2 + 3 * tile);
         int n = tiles.get(3 + 3 * tile);
         int lid = ctx.localIdx;
-        int tr = lid & 15;
-        int tt = lid >> 4;
-        int r0 = ctx.groupIdx * rowsT;
+        int tr = lid & 31;
+        int tt = lid >> 5;
+        int r0 = ctx.groupIdx * GATE_UP_ROWS;
         if (lid < MoeExpertGroups.TILE_TOKENS) {
-            pairOf[lid] = lid < n ? pairs.get(first + lid) : 0;
+            int pair = lid < n ? pairs.get(first + lid) : 0;
+            pairOf[lid] = pair;
+            xRow[lid] = pair / slots * dim;
         }
         ctx.localBarrier();
         int wBase = expert * inter * dim;
-        float g00 = 0f, g01 = 0f, g10 = 0f, g11 = 0f, g20 = 0f, g21 = 0f, g30 = 0f, g31 = 0f;
-        float u00 = 0f, u01 = 0f, u10 = 0f, u11 = 0f, u20 = 0f, u21 = 0f, u30 = 0f, u31 = 0f;
-        for (int k0 = 0; k0 < dim; k0 += depth) {
-            for (int e = lid; e < rowsT * depth; e += MoeExpertGroups.GEMM_THREADS) {
-                int row = e / depth;
-                int kk = e - row * depth;
+        float g00 = 0f, g01 = 0f, g02 = 0f, g03 = 0f, g10 = 0f, g11 = 0f, g12 = 0f, g13 = 0f, g20 = 0f, g21 = 0f, g22 = 0f, g23 = 0f, g30 = 0f, g31 = 0f, g32 = 0f, g33 = 0f;
+        float u00 = 0f, u01 = 0f, u02 = 0f, u03 = 0f, u10 = 0f, u11 = 0f, u12 = 0f, u13 = 0f, u20 = 0f, u21 = 0f, u22 = 0f, u23 = 0f, u30 = 0f, u31 = 0f, u32 = 0f, u33 = 0f;
+        for (int k0 = 0; k0 < dim; k0 += MoeExpertGroups.TILE_DEPTH) {
+            // e → (row e/32, depth e%32): a warp reads 32 consecutive weights of one row
+            for (int e = lid; e < GATE_UP_ROWS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
+                int row = e >> 5;
+                int kk = e & 31;
                 int r = r0 + row;
                 int k = k0 + kk;
                 boolean in = r < inter && k < dim;
                 gateW[kk * wStride + row] = in ? Bf16.widen(w1.getBits(wBase + r * dim + k)) : 0f;
                 upW[kk * wStride + row] = in ? Bf16.widen(w3.getBits(wBase + r * dim + k)) : 0f;
             }
-            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * depth; e += MoeExpertGroups.GEMM_THREADS) {
-                int j = e / depth;
-                int kk = e - j * depth;
+            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
+                int j = e >> 5;
+                int kk = e & 31;
                 int k = k0 + kk;
-                xs[kk * xStride + j] = (j < n && k < dim) ? x.get(pairOf[j] / slots * dim + k) : 0f;
+                xs[kk * xStride + j] = (j < n && k < dim) ? x.get(xRow[j] + k) : 0f;
             }
             ctx.localBarrier();
             if (tt < n) {
-                for (int kk = 0; kk < depth; kk++) {
+                for (int kk = 0; kk < MoeExpertGroups.TILE_DEPTH; kk++) {
                     int wr = kk * wStride + tr;
+                    int xr = kk * xStride + tt;
                     float a0 = gateW[wr];
-                    float a1 = gateW[wr + 16];
-                    float a2 = gateW[wr + 32];
-                    float a3 = gateW[wr + 48];
-                    float b0 = upW[wr];
-                    float b1 = upW[wr + 16];
-                    float b2 = upW[wr + 32];
-                    float b3 = upW[wr + 48];
-                    float x0 = xs[kk * xStride + tt];
-                    float x1 = xs[kk * xStride + tt + 16];
-                    g00 += a0 * x0;
-                    g01 += a0 * x1;
-                    g10 += a1 * x0;
-                    g11 += a1 * x1;
-                    g20 += a2 * x0;
-                    g21 += a2 * x1;
-                    g30 += a3 * x0;
-                    g31 += a3 * x1;
-                    u00 += b0 * x0;
-                    u01 += b0 * x1;
-                    u10 += b1 * x0;
-                    u11 += b1 * x1;
-                    u20 += b2 * x0;
-                    u21 += b2 * x1;
-                    u30 += b3 * x0;
-                    u31 += b3 * x1;
+                    float a1 = gateW[wr + 32];
+                    float a2 = gateW[wr + 64];
+                    float a3 = gateW[wr + 96];
+                    float c0 = upW[wr];
+                    float c1 = upW[wr + 32];
+                    float c2 = upW[wr + 64];
+                    float c3 = upW[wr + 96];
+                    float x0 = xs[xr];
+                    float x1 = xs[xr + 8];
+                    float x2 = xs[xr + 16];
+                    float x3 = xs[xr + 24];
+                    g00 = Math.fma(a0, x0, g00);
+                    u00 = Math.fma(c0, x0, u00);
+                    g01 = Math.fma(a0, x1, g01);
+                    u01 = Math.fma(c0, x1, u01);
+                    g02 = Math.fma(a0, x2, g02);
+                    u02 = Math.fma(c0, x2, u02);
+                    g03 = Math.fma(a0, x3, g03);
+                    u03 = Math.fma(c0, x3, u03);
+                    g10 = Math.fma(a1, x0, g10);
+                    u10 = Math.fma(c1, x0, u10);
+                    g11 = Math.fma(a1, x1, g11);
+                    u11 = Math.fma(c1, x1, u11);
+                    g12 = Math.fma(a1, x2, g12);
+                    u12 = Math.fma(c1, x2, u12);
+                    g13 = Math.fma(a1, x3, g13);
+                    u13 = Math.fma(c1, x3, u13);
+                    g20 = Math.fma(a2, x0, g20);
+                    u20 = Math.fma(c2, x0, u20);
+                    g21 = Math.fma(a2, x1, g21);
+                    u21 = Math.fma(c2, x1, u21);
+                    g22 = Math.fma(a2, x2, g22);
+                    u22 = Math.fma(c2, x2, u22);
+                    g23 = Math.fma(a2, x3, g23);
+                    u23 = Math.fma(c2, x3, u23);
+                    g30 = Math.fma(a3, x0, g30);
+                    u30 = Math.fma(c3, x0, u30);
+                    g31 = Math.fma(a3, x1, g31);
+                    u31 = Math.fma(c3, x1, u31);
+                    g32 = Math.fma(a3, x2, g32);
+                    u32 = Math.fma(c3, x2, u32);
+                    g33 = Math.fma(a3, x3, g33);
+                    u33 = Math.fma(c3, x3, u33);
                 }
             }
             ctx.localBarrier();
         }
-        store(act, pairOf, n, inter, r0 + tr, tt, g00, u00);
-        store(act, pairOf, n, inter, r0 + tr, tt + 16, g01, u01);
-        store(act, pairOf, n, inter, r0 + tr + 16, tt, g10, u10);
-        store(act, pairOf, n, inter, r0 + tr + 16, tt + 16, g11, u11);
-        store(act, pairOf, n, inter, r0 + tr + 32, tt, g20, u20);
-        store(act, pairOf, n, inter, r0 + tr + 32, tt + 16, g21, u21);
-        store(act, pairOf, n, inter, r0 + tr + 48, tt, g30, u30);
-        store(act, pairOf, n, inter, r0 + tr + 48, tt + 16, g31, u31);
+        store(act, pairOf, n, inter, r0 + tr + 0, tt + 0, g00, u00);
+        store(act, pairOf, n, inter, r0 + tr + 0, tt + 8, g01, u01);
+        store(act, pairOf, n, inter, r0 + tr + 0, tt + 16, g02, u02);
+        store(act, pairOf, n, inter, r0 + tr + 0, tt + 24, g03, u03);
+        store(act, pairOf, n, inter, r0 + tr + 32, tt + 0, g10, u10);
+        store(act, pairOf, n, inter, r0 + tr + 32, tt + 8, g11, u11);
+        store(act, pairOf, n, inter, r0 + tr + 32, tt + 16, g12, u12);
+        store(act, pairOf, n, inter, r0 + tr + 32, tt + 24, g13, u13);
+        store(act, pairOf, n, inter, r0 + tr + 64, tt + 0, g20, u20);
+        store(act, pairOf, n, inter, r0 + tr + 64, tt + 8, g21, u21);
+        store(act, pairOf, n, inter, r0 + tr + 64, tt + 16, g22, u22);
+        store(act, pairOf, n, inter, r0 + tr + 64, tt + 24, g23, u23);
+        store(act, pairOf, n, inter, r0 + tr + 96, tt + 0, g30, u30);
+        store(act, pairOf, n, inter, r0 + tr + 96, tt + 8, g31, u31);
+        store(act, pairOf, n, inter, r0 + tr + 96, tt + 16, g32, u32);
+        store(act, pairOf, n, inter, r0 + tr + 96, tt + 24, g33, u33);
     }
 
     /** act[pair of token j][r] = SiLU(gate)·up, for rows and tokens inside the tile. Inlined by the JIT. */

@@ -51,7 +51,7 @@ class MoeGroupedKernelsTest {
     }
 
     @ParameterizedTest(name = "D {0} E {1} top {2} I {3} C {4} count {5}")
-    @CsvSource({"64, 8, 2, 32, 48, 45", "80, 16, 4, 48, 40, 37", "72, 32, 8, 96, 24, 24", "64, 256, 8, 64, 8, 5"})
+    @CsvSource({"64, 8, 2, 32, 48, 45", "80, 16, 4, 48, 40, 37", "300, 8, 2, 160, 40, 39", "72, 32, 8, 96, 24, 24", "64, 256, 8, 64, 8, 5"})
     void groupedMoeMatchesReferenceBlock(int dim, int experts, int topK, int inter, int capacity, int count) {
         TestData data = new TestData(device + " grouped moe " + dim + "/" + experts + "x" + inter + " C " + capacity);
         int slots = topK + 1;
@@ -196,14 +196,15 @@ class MoeGroupedKernelsTest {
         FloatArray act = poisoned(capacity * slots * inter);
         FloatArray out = poisoned(capacity * slots * dim);
         int threads = MoeExpertGroups.GEMM_THREADS;
-        int rowsT = MoeExpertGroups.TILE_ROWS;
+        int upRows = MoeGroupedGateUp.GATE_UP_ROWS;
+        int downRows = MoeGroupedDown.DOWN_ROWS;
         KernelDevices.launch(device, MoeExpertGroups.class, "apply", dims(256), dims(256), new KernelContext(),
                 ids, offsets, pairs, tiles, meta, slots, packed, tileTokens);
         KernelDevices.launch(device, MoeGroupedGateUp.class, "apply",
-                dims((long) (inter + rowsT - 1) / rowsT * threads, maxTiles), dims(threads, 1), new KernelContext(),
+                dims((long) (inter + upRows - 1) / upRows * threads, maxTiles), dims(threads, 1), new KernelContext(),
                 ex.w1(), ex.w3(), x, pairs, tiles, act, meta, slots, inter, dim);
         KernelDevices.launch(device, MoeGroupedDown.class, "apply",
-                dims((long) (dim + rowsT - 1) / rowsT * threads, maxTiles), dims(threads, 1), new KernelContext(),
+                dims((long) (dim + downRows - 1) / downRows * threads, maxTiles), dims(threads, 1), new KernelContext(),
                 ex.w2(), act, pairs, tiles, out, meta, inter, dim);
         KernelDevices.launch(device, MoeCombineSlots.class, "apply", dims((capacity * dim + 63) / 64 * 64L), dims(64),
                 new KernelContext(), out, weights, h, meta, slots, dim);
