@@ -121,6 +121,27 @@ public final class ChunkBuffers {
         capture = captureHidden ? new FloatArray((d.layers() + 1) * c * d.hidden()) : null;
     }
 
+    /** Bytes of every buffer by field name, largest first (for the memory estimate). */
+    java.util.LinkedHashMap<String, Long> bytesByName() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (Field f : ChunkBuffers.class.getDeclaredFields()) {
+            if (NativeArray.class.isAssignableFrom(f.getType())) {
+                try {
+                    Object a = f.get(this);
+                    if (a != null) {
+                        out.put(f.getName(), ((NativeArray) a).getNumBytes());
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
+        out.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     /** Every buffer (for the memory estimate). */
     List<NativeArray> arrays() {
         List<NativeArray> out = new ArrayList<>();

@@ -76,6 +76,46 @@ public final class DeviceEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Device memory the engine needs, in bytes: weights, sequence state (KDA state, conv history, MLA caches for
+     * maxContext tokens) and the chunk's activation buffers; {@code largestBuffers} names the biggest of the latter.
+     */
+    public record MemoryEstimate(long weightBytes, long stateBytes, long bufferBytes,
+                                 java.util.LinkedHashMap<String, Long> largestBuffers) {
+        public long totalBytes() {
+            return weightBytes + stateBytes + bufferBytes;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder top = new StringBuilder();
+            largestBuffers.forEach((name, bytes) -> top.append(String.format(" %s %.0f MiB,", name, bytes / 1048576.0)));
+            return String.format("total %.2f GiB (weights %.2f GiB, state %.2f GiB, buffers %.3f GiB; largest:%s)",
+                    gib(totalBytes()), gib(weightBytes), gib(stateBytes), gib(bufferBytes),
+                    top.length() == 0 ? " none" : top.substring(0, top.length() - 1));
+        }
+    }
+
+    /**
+     * The memory an engine of {@code config} with {@code options} needs on its device (weights counted in their
+     * real shapes, without reading or generating them; buffers and state allocated on the host and dropped).
+     */
+    public static MemoryEstimate estimateMemory(KimiLinearConfig config, Options options) {
+        ModelDims dims = ModelDims.of(config);
+        try (RandomDeviceWeights random = RandomDeviceWeights.create(config, dims, 0)) {
+            boolean[] isKda = new boolean[dims.layers()];
+            for (int l = 0; l < isKda.length; l++) {
+                isKda[l] = config.isKda(l);
+            }
+            SequenceState state = new SequenceState(dims, isKda, options.maxContext());
+            ChunkBuffers buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(),
+                    options.captureHidden(), options.allLogits());
+            java.util.LinkedHashMap<String, Long> top = new java.util.LinkedHashMap<>();
+            buffers.bytesByName().entrySet().stream().limit(5).forEach(e -> top.put(e.getKey(), e.getValue()));
+            return new MemoryEstimate(random.weights().bytes(), sum(state.arrays()), sum(buffers.arrays()), top);
+        }
+    }
+
     private final ModelDims dims;
     private final ChunkBuffers buffers;
     private final ForwardGraph prefillGraph;

@@ -1,0 +1,43 @@
+package ai.kimitornado.model.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.kimitornado.weights.config.KimiLinearConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory estimate in the real 48B-A3B shapes at the prefill chunks bench uses (printed: the numbers behind the
+ * default chunk), the LM-head buffer only one row deep unless all logits are asked for, and the chunk limit.
+ */
+class DeviceEngineMemoryTest {
+    @Test
+    void real48BEstimatePerPrefillChunk() {
+        KimiLinearConfig config = KimiLinearConfig.real48B();
+        long vocab = config.vocabSize();
+        for (int chunk : new int[] {64, 256, 512, 1024}) {
+            DeviceEngine.Options options = DeviceEngine.Options.defaults("estimate").withPrefillChunk(chunk);
+            DeviceEngine.MemoryEstimate last = DeviceEngine.estimateMemory(config, options);
+            System.out.printf("real48B maxContext %d prefillChunk %4d: %s%n", options.maxContext(), chunk, last);
+            if (chunk == 64 || chunk == 1024) {
+                DeviceEngine.MemoryEstimate all = DeviceEngine.estimateMemory(config, options.withAllLogits(true));
+                assertEquals((chunk - 1) * vocab * Float.BYTES, all.bufferBytes() - last.bufferBytes(),
+                        "all-position logits add (C-1) rows of [vocab] floats at C=" + chunk);
+                assertEquals(last.weightBytes(), all.weightBytes());
+                assertEquals(last.stateBytes(), all.stateBytes());
+            }
+            assertTrue(last.weightBytes() > 90L << 30 && last.weightBytes() < 100L << 30,
+                    "real48B bf16 weights are ~92-98 GiB, got " + last.weightBytes());
+        }
+    }
+
+    @Test
+    void prefillChunkLimit() {
+        DeviceEngine.Options ok = DeviceEngine.Options.defaults("x").withPrefillChunk(DeviceEngine.Options.MAX_PREFILL_CHUNK);
+        assertEquals(DeviceEngine.Options.MAX_PREFILL_CHUNK, ok.prefillChunk());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ok.withPrefillChunk(DeviceEngine.Options.MAX_PREFILL_CHUNK + 1));
+        assertTrue(e.getMessage().contains("prefillChunk"), e.getMessage());
+    }
+}
