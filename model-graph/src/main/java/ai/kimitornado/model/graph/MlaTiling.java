@@ -6,8 +6,9 @@ import ai.kimitornado.model.kernels.MlaFlashAttention;
  * How {@link MlaFlashAttention} cuts the work of one graph: heads per work-group, cache positions per key tile, and
  * the number of context ranges (splits) merged afterwards by the combine kernel.
  * <ul>
- *   <li>decode (1 token): 32-position tiles and up to 128 splits, so a 4k context still fills ~256 work-groups
- *       (2 head blocks × 128) while the partials stay small (splits × H × (kvLora+2) floats);</li>
+ *   <li>decode (1 token): 32-position tiles and up to 256 splits, so a 4k context fills ~258 work-groups
+ *       (2 head blocks × 129 one-tile ranges) while the partials stay small (256 × H × (kvLora+2) floats = 16.8 MB;
+ *       empty ranges write only their max and sum);</li>
  *   <li>prefill (C tokens): 64-position tiles; splits only while C is small (C·splits ≤ 256), so the partial
  *       buffer never grows with C: at C ≥ 256 one split, and the kernel writes the context directly.</li>
  * </ul>
@@ -15,7 +16,7 @@ import ai.kimitornado.model.kernels.MlaFlashAttention;
 record MlaTiling(int headBlock, int keyTile, int splits) {
     static final int DECODE_KEY_TILE = 32;
     static final int PREFILL_KEY_TILE = 64;
-    static final int MAX_DECODE_SPLITS = 128;
+    static final int MAX_DECODE_SPLITS = 256;
     static final int PREFILL_ROWS_WITH_SPLITS = 256;
 
     MlaTiling {

@@ -18,7 +18,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * The positions [0, pos + count) are cut into {@code splits} ranges of equal length (rounded up to the key tile):
  * with one split it writes {@code latentCtx[t][h] = part / l} directly (prefill, no partial buffer); with more it
  * writes {@code partials[((t*H + h)*splits + sp)*(kvLora+2)]} = [part | m | l] for {@link MlaAttentionCombine}
- * (an empty range writes m = −1e30, l = 0).
+ * (an empty range writes only m = −1e30, l = 0: the combine skips it without reading its part).
  * Shapes: qLat [C*H*kvLora], q [C*H*(nope+rope)], cache [maxCtx*(kvLora+rope)], partials [C*H*splits*(kvLora+2)],
  * latentCtx [C*H*kvLora]. Grid: work-group per (sp·blocks + head block) in x, token in y, any local size (loops
  * stride by it; 128 on GPUs). headBlock ≤ {@link #MAX_HEAD_BLOCK}, keyTile ≤ {@link #MAX_KEY_TILE},
@@ -38,6 +38,8 @@ public final class MlaFlashAttention {
     static final int CHUNK = 32;
     /** Cache tile row stride in local memory: one pad word so the lanes of a warp hit distinct banks. */
     static final int PAD = CHUNK + 1;
+    /** Work-items sharing the softmax of one head over a key tile. */
+    static final int ROW_LANES = 8;
 
     public static void apply(KernelContext ctx, FloatArray qLat, FloatArray q, FloatArray cache, FloatArray partials,
                              FloatArray latentCtx, IntArray meta, int heads, int nope, int rope, int kvLora,
@@ -49,6 +51,7 @@ public final class MlaFlashAttention {
         float[] rowM = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK);           // running max per head
         float[] rowL = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK);           // running sum per head
         float[] rowA = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK);           // rescale of the tile per head
+        float[] red = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK * ROW_LANES); // [hb][ROW_LANES] softmax partials
         int blocks = (heads + headBlock - 1) / headBlock;
         int sp = ctx.groupIdx / blocks;
         int h0 = (ctx.groupIdx - sp * blocks) * headBlock;
@@ -69,11 +72,8 @@ public final class MlaFlashAttention {
         int qRow = nope + rope;
         int stride = kvLora + 2;
         if (s1 <= s0) {
-            // a range past this token's causal horizon (only with splits > 1): an empty partial, uniform over the group
-            for (int i = lid; i < nh * kvLora; i += nt) {
-                int r = i / kvLora;
-                partials.set(((t * heads + h0 + r) * splits + sp) * stride + (i - r * kvLora), 0f);
-            }
+            // a range past this token's causal horizon (only with splits > 1): an empty partial (l = 0, its part is
+            // never read by the combine), uniform over the group
             for (int r = lid; r < nh; r += nt) {
                 int base = ((t * heads + h0 + r) * splits + sp) * stride;
                 partials.set(base + kvLora, -1e30f);
@@ -165,25 +165,46 @@ public final class MlaFlashAttention {
                 }
                 ctx.localBarrier();
             }
-            // online softmax per head: new max, rescale of what came before, p in place of the scores
+            // online softmax per head, ROW_LANES work-items per head: new max, rescale of what came before, p in
+            // place of the scores
+            for (int w = lid; w < nh * ROW_LANES; w += nt) {
+                int r = w / ROW_LANES;
+                float mx = -1e30f;
+                for (int k = w - r * ROW_LANES; k < nk; k += ROW_LANES) {
+                    mx = Math.max(mx, sc[r * keyTile + k] * scale);
+                }
+                red[w] = mx;
+            }
+            ctx.localBarrier();
             for (int r = lid; r < nh; r += nt) {
                 float mOld = rowM[r];
                 float mx = mOld;
-                for (int k = 0; k < nk; k++) {
-                    mx = Math.max(mx, sc[r * keyTile + k] * scale);
+                for (int g = 0; g < ROW_LANES; g++) {
+                    mx = Math.max(mx, red[r * ROW_LANES + g]);
                 }
+                rowA[r] = (float) Math.exp(mOld - mx);
+                rowM[r] = mx;
+            }
+            ctx.localBarrier();
+            for (int w = lid; w < nh * ROW_LANES; w += nt) {
+                int r = w / ROW_LANES;
+                float mx = rowM[r];
                 float sum = 0f;
-                for (int k = 0; k < nk; k++) {
+                for (int k = w - r * ROW_LANES; k < nk; k += ROW_LANES) {
                     float p = (float) Math.exp(sc[r * keyTile + k] * scale - mx);
                     sc[r * keyTile + k] = p;
                     sum += p;
                 }
-                float alpha = (float) Math.exp(mOld - mx);
-                rowM[r] = mx;
-                rowL[r] = rowL[r] * alpha + sum;
-                rowA[r] = alpha;
+                red[w] = sum;
             }
             ctx.localBarrier();
+            for (int r = lid; r < nh; r += nt) {
+                float sum = 0f;
+                for (int g = 0; g < ROW_LANES; g++) {
+                    sum += red[r * ROW_LANES + g];
+                }
+                rowL[r] = rowL[r] * rowA[r] + sum;
+            }
             for (int i = lid; i < nh * kvLora; i += nt) {
                 acc[i] *= rowA[i / kvLora];
             }
