@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,14 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--weights-seed", defaultValue = "1", paramLabel = "S", description = "Seed of --random-weights (default: ${DEFAULT-VALUE}).")
     long weightsSeed;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", description = "Tokens per prefill execution on a device"
+            + " (default: the engine's; up to " + ai.kimitornado.model.graph.DeviceEngine.Options.MAX_PREFILL_CHUNK
+            + "; larger chunks read each weight fewer times per prompt token).")
+    Integer prefillChunk;
 
     @Option(names = "--warmup", description = "Run one prefill chunk and one decode step first (JIT compile, first-use"
             + " allocation), so the printed prefill/decode timings are steady state.")
@@ -123,6 +132,14 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("prompt (" + promptIds.length + ") + --max-tokens (" + maxTokens + ") exceeds --max-context " + maxContext);
         }
         EngineOptions engineOptions = new EngineOptions(sampling, maxContext, false);
+        if (prefillChunk != null) {
+            int max = ai.kimitornado.model.graph.DeviceEngine.Options.MAX_PREFILL_CHUNK;
+            if (prefillChunk < 1 || prefillChunk > max) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--prefill-chunk must be in 1.." + max
+                        + ", got " + prefillChunk);
+            }
+            engineOptions = engineOptions.withPrefillChunk(prefillChunk);
+        }
         long tOpen = System.nanoTime();
         try (Engine engine = randomWeights != null
                 ? Engines.openRandom(device, config, weightsSeed, engineOptions)

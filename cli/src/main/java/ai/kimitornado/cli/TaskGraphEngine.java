@@ -28,7 +28,8 @@ final class TaskGraphEngine implements Engine {
 
     private static DeviceEngine.Options deviceOptions(Device device, EngineOptions options) {
         SamplingOptions s = options.sampling();
-        return DeviceEngine.Options.defaults(device.id())
+        DeviceEngine.Options base = DeviceEngine.Options.defaults(device.id());
+        return (options.prefillChunk() > 0 ? base.withPrefillChunk(options.prefillChunk()) : base)
                 .withMaxContext(options.maxContext())
                 .withCaptureHidden(options.captureHidden())
                 .withAllLogits(options.allLogits())

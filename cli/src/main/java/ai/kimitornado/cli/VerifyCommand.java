@@ -45,6 +45,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "F", description = "Also write the table as JSON.") Path json;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--prefill-chunk", paramLabel = "N", description = "Tokens per prefill execution on the devices"
+            + " (default: the engine's; larger chunks take the GPU prefill paths: grouped MoE, tiled MLA).")
+    Integer prefillChunk;
+
     record Prompt(String name, int[] ids, float[][] expectedLogits) {}
 
     record Row(String device, String backend, String against, double maxAbs, double maxRel, boolean greedySame,
@@ -84,6 +90,14 @@ final class VerifyCommand implements Callable<Integer> {
         List<float[][][]> refHidden = new ArrayList<>();
         int[] refGreedy;
         EngineOptions opts = EngineOptions.greedy().withAllLogits(true).withCaptureHidden(layers).withMaxContext(maxContextFor(prompts, greedyPrompt.length + greedyCount));
+        if (prefillChunk != null) {
+            int max = ai.kimitornado.model.graph.DeviceEngine.Options.MAX_PREFILL_CHUNK;
+            if (prefillChunk < 1 || prefillChunk > max) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--prefill-chunk must be in 1.." + max + ", got " + prefillChunk);
+            }
+            opts = opts.withPrefillChunk(prefillChunk);
+        }
         try (Engine reference = Engines.open(Engines.REFERENCE, model, opts)) {
             for (Prompt p : prompts) {
                 refLogits.add(reference.forwardAll(p.ids()));

@@ -127,6 +127,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void verifyAndGenerateTakeAPrefillChunk() {
+        String ref = TINY.resolve("reference.safetensors").toString();
+        Run big = run("verify", "--model", TINY.toString(), "--reference", ref, "--devices", "java", "--prefill-chunk", "256");
+        assertEquals(0, big.exit, big.out + big.err);
+        Run zero = run("verify", "--model", TINY.toString(), "--reference", ref, "--devices", "java", "--prefill-chunk", "0");
+        assertNotEquals(0, zero.exit);
+        assertTrue(zero.err.contains("--prefill-chunk must be in 1.."), zero.err);
+        Run gen = run("generate", "--model", TINY.toString(), "--prompt-ids", "1,2,3,4,5", "--max-tokens", "2", "--device", "java",
+                "--prefill-chunk", "2", "--print-ids");
+        assertEquals(0, gen.exit, gen.out + gen.err);
+        Run huge = run("generate", "--model", TINY.toString(), "--prompt-ids", "1,2", "--max-tokens", "1", "--prefill-chunk", "99999");
+        assertNotEquals(0, huge.exit);
+        assertTrue(huge.err.contains("--prefill-chunk must be in 1.."), huge.err);
+    }
+
+    @Test
     void badInputsFailWithAClearMessage() {
         Run unknownDevice = run("forward", "--model", TINY.toString(), "--ids", "1,2", "--device", "nope", "--logits-out", "x");
         assertNotEquals(0, unknownDevice.exit);
