@@ -22,8 +22,8 @@ for s in $steps; do
     cuda)      LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
     launch)    LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
     verify)    timeout 400 $J -jar cli/target/kimi-tornado.jar verify --model .device/fixtures/tiny-a \
-                 --reference .device/fixtures/tiny-a/reference.safetensors --devices cuda:0,opencl:1:0,opencl:0:0,java --layers \
-                 --json "$OUT/verify-tiny-a-h200.json" > "$OUT/verify.log" 2>&1; cat "$OUT/verify.log" | tail -30 ;;
+                 --reference .device/fixtures/tiny-a/reference.safetensors --devices ${VERIFY_DEVICES:-cuda:0,opencl:1:0,opencl:0:0,java} --layers \
+                 ${VERIFY_ARGS:-} --json "$OUT/verify-tiny-a-h200${VERIFY_TAG:-}.json" > "$OUT/verify${VERIFY_TAG:-}.log" 2>&1; cat "$OUT/verify${VERIFY_TAG:-}.log" | tail -30 ;;
     random48b) # the real 48B-A3B config, random bf16 weights generated on the device (no checkpoint, no host copy)
                timeout ${RANDOM48B_TIMEOUT:-170} $J -jar cli/target/kimi-tornado.jar generate --random-weights real48B --device ${GEN_DEVICE:-cuda:0} \
                  --random-prompt ${PROMPT:-16} --max-tokens ${GEN:-128} --max-context 4352 --ignore-eos --warmup --print-ids \
