@@ -244,6 +244,11 @@ final class ForwardGraphBuilder {
             throw new IllegalArgumentException("ForwardGraphBuilder.moeGroupedByExpert: " + packed
                     + " packed experts exceed MoeExpertGroups' local table of " + (KernelLimits.MAX_EXPERTS + 1));
         }
+        if (hid % 4 != 0 || d.moeInter() % 4 != 0) {
+            throw new IllegalArgumentException("ForwardGraphBuilder.moeGroupedByExpert: hidden " + hid
+                    + " and moe_intermediate_size " + d.moeInter() + " must be multiples of 4 (MoeGroupedGateUp/Down "
+                    + "stage expert weights with 8-byte getBits4 loads)");
+        }
         int tileTokens = MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
         int threads = MoeExpertGroups.GEMM_THREADS;

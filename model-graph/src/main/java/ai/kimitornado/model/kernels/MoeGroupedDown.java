@@ -1,6 +1,7 @@
 package ai.kimitornado.model.kernels;
 
 import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.BFloat16;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
@@ -9,7 +10,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Prefill MoE, step 3: down projection as a GEMM per expert over its gathered pairs, writing one unweighted row per
  * (token, slot) pair ({@link MoeCombineSlots} then adds them into h in fixed slot order):
  * <pre>  out[p][d] = w2[e][d] · act[p]      for each pair p of tile (e, first, n) </pre>
- * Shapes: w2 [(E+1)*D*I] bf16 packed (expert e at e·D·I); act [C*slots*I]; out [C*slots*D]; pairs, tiles from
+ * Shapes: w2 [(E+1)*D*I] bf16 packed (expert e at e·D·I), I % 4 == 0 (weights staged by 8-byte loads); act [C*slots*I]; out [C*slots*D]; pairs, tiles from
  * {@link MoeExpertGroups}.
  * Grid 2D: global ({@code ⌈D/DOWN_ROWS⌉·256}, {@code maxTiles}), local (256, 1); tiling as
  * {@link MoeGroupedGateUp} with one matrix: 256 rows × 32 pairs per group, depth 32 per step, work-item
@@ -54,12 +55,17 @@ public final class MoeGroupedDown {
         float y60 = 0f, y61 = 0f, y62 = 0f, y63 = 0f;
         float y70 = 0f, y71 = 0f, y72 = 0f, y73 = 0f;
         for (int k0 = 0; k0 < inter; k0 += MoeExpertGroups.TILE_DEPTH) {
-            for (int e = lid; e < DOWN_ROWS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
-                int row = e >> 5;
-                int kk = e & 31;
+            for (int q = lid; q < DOWN_ROWS * MoeExpertGroups.TILE_DEPTH / 4; q += MoeExpertGroups.GEMM_THREADS) {
+                int row = q >> 3;
+                int kk = (q & 7) << 2;
                 int r = r0 + row;
                 int k = k0 + kk;
-                ws[kk * wStride + row] = (r < dim && k < inter) ? Bf16.widen(w2.getBits(wBase + r * inter + k)) : 0f;
+                long w4 = (r < dim && k < inter) ? w2.getBits4(wBase + r * inter + k) : 0L; // I % 4 == 0
+                int at = kk * wStride + row;
+                ws[at] = BFloat16.packedToFloat(w4, 0);
+                ws[at + wStride] = BFloat16.packedToFloat(w4, 1);
+                ws[at + 2 * wStride] = BFloat16.packedToFloat(w4, 2);
+                ws[at + 3 * wStride] = BFloat16.packedToFloat(w4, 3);
             }
             for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
                 int j = e >> 5;

@@ -1,6 +1,7 @@
 package ai.kimitornado.model.kernels;
 
 import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.BFloat16;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
@@ -10,7 +11,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * {@link MoeExpertGroups} gathered for it, every routed and the shared expert in one launch:
  * <pre>  act[p][i] = SiLU(w1[e][i] · x[t]) · (w3[e][i] · x[t])      for each pair p = t·slots + slot of tile (e, first, n) </pre>
  * Same output layout as {@link MoeExpertsGateUp} (its per-token reference variant): act [C*slots*I].
- * Shapes: w1, w3 [(E+1)*I*D] bf16 packed (expert e at e·I·D); x [C*D]; pairs [C*slots] and tiles from
+ * Shapes: w1, w3 [(E+1)*I*D] bf16 packed (expert e at e·I·D), D % 4 == 0 (weights staged by 8-byte loads); x [C*D]; pairs [C*slots] and tiles from
  * {@link MoeExpertGroups}.
  * Grid 2D: global ({@code ⌈I/GATE_UP_ROWS⌉·256}, {@code maxTiles}), local (256, 1): groupIdx = block of 128 rows,
  * groupIdy = work tile (tiles past tiles[0] exit). Each depth step stages a 128×32 tile of w1 and of w3 and the
@@ -57,15 +58,24 @@ public final class MoeGroupedGateUp {
         float g00 = 0f, g01 = 0f, g02 = 0f, g03 = 0f, g10 = 0f, g11 = 0f, g12 = 0f, g13 = 0f, g20 = 0f, g21 = 0f, g22 = 0f, g23 = 0f, g30 = 0f, g31 = 0f, g32 = 0f, g33 = 0f;
         float u00 = 0f, u01 = 0f, u02 = 0f, u03 = 0f, u10 = 0f, u11 = 0f, u12 = 0f, u13 = 0f, u20 = 0f, u21 = 0f, u22 = 0f, u23 = 0f, u30 = 0f, u31 = 0f, u32 = 0f, u33 = 0f;
         for (int k0 = 0; k0 < dim; k0 += MoeExpertGroups.TILE_DEPTH) {
-            // e → (row e/32, depth e%32): a warp reads 32 consecutive weights of one row
-            for (int e = lid; e < GATE_UP_ROWS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
-                int row = e >> 5;
-                int kk = e & 31;
+            // quad q → (row q/8, depth 4·(q%8)): 8 work-items read one row's 32 weights as four 8-byte loads
+            for (int q = lid; q < GATE_UP_ROWS * MoeExpertGroups.TILE_DEPTH / 4; q += MoeExpertGroups.GEMM_THREADS) {
+                int row = q >> 3;
+                int kk = (q & 7) << 2;
                 int r = r0 + row;
                 int k = k0 + kk;
-                boolean in = r < inter && k < dim;
-                gateW[kk * wStride + row] = in ? Bf16.widen(w1.getBits(wBase + r * dim + k)) : 0f;
-                upW[kk * wStride + row] = in ? Bf16.widen(w3.getBits(wBase + r * dim + k)) : 0f;
+                boolean in = r < inter && k < dim; // dim % 4 == 0: a quad is wholly in or out
+                long g4 = in ? w1.getBits4(wBase + r * dim + k) : 0L;
+                long u4 = in ? w3.getBits4(wBase + r * dim + k) : 0L;
+                int at = kk * wStride + row;
+                gateW[at] = BFloat16.packedToFloat(g4, 0);
+                gateW[at + wStride] = BFloat16.packedToFloat(g4, 1);
+                gateW[at + 2 * wStride] = BFloat16.packedToFloat(g4, 2);
+                gateW[at + 3 * wStride] = BFloat16.packedToFloat(g4, 3);
+                upW[at] = BFloat16.packedToFloat(u4, 0);
+                upW[at + wStride] = BFloat16.packedToFloat(u4, 1);
+                upW[at + 2 * wStride] = BFloat16.packedToFloat(u4, 2);
+                upW[at + 3 * wStride] = BFloat16.packedToFloat(u4, 3);
             }
             for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
                 int j = e >> 5;
