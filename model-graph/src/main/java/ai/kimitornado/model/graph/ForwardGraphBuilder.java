@@ -12,6 +12,7 @@ import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.L2NormQk;
 import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
+import ai.kimitornado.model.kernels.MatVecBf16Rows;
 import ai.kimitornado.model.kernels.MlaAttentionCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
@@ -20,11 +21,14 @@ import ai.kimitornado.model.kernels.MlaValueUp;
 import ai.kimitornado.model.kernels.MoeCombineSlots;
 import ai.kimitornado.model.kernels.MoeExpertGroups;
 import ai.kimitornado.model.kernels.MoeExpertsDown;
+import ai.kimitornado.model.kernels.MoeExpertsDownRows;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
+import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
 import ai.kimitornado.model.kernels.RmsNormRows;
+import ai.kimitornado.model.kernels.RowGroups;
 import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
 import ai.kimitornado.model.kernels.ShortConvSilu;
@@ -57,6 +61,9 @@ final class ForwardGraphBuilder {
     private final SequenceState s;
     private final ChunkBuffers b;
     private final SamplingSpec sampling;
+    /** System property selecting the reference decode kernels (one work-group per row) for A/B runs. */
+    static final String REFERENCE_DECODE_PROPERTY = "kimi.referenceDecodeKernels";
+    private static final boolean REFERENCE_DECODE = Boolean.getBoolean(REFERENCE_DECODE_PROPERTY);
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
     private final int maxLocal;
@@ -225,6 +232,16 @@ final class ForwardGraphBuilder {
             moeGroupedByExpert(p, m);
             return;
         }
+        if (capacity == 1 && !REFERENCE_DECODE) {
+            int inter = d.moeInter();
+            RowGroups gateUp = decodeRows(p + "experts_gate_up", slots * inter, hid);
+            launch(p + "experts_gate_up", MoeExpertsGateUpRows.class, "apply", rows(gateUp),
+                    ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid, gateUp.rowThreads());
+            RowGroups down = decodeRows(p + "experts_down", hid, slots * inter);
+            launch(p + "experts_down", MoeExpertsDownRows.class, "apply", rows(down),
+                    ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid, down.rowThreads());
+            return;
+        }
         launch(p + "experts_gate_up", MoeExpertsGateUp.class, "apply", rowGroups(slots * d.moeInter(), hid),
                 ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, d.moeInter(), hid);
         launch(p + "experts_down", MoeExpertsDown.class, "apply", rowGroups(hid, d.moeInter()),
@@ -270,7 +287,10 @@ final class ForwardGraphBuilder {
      */
     private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
         int acc = accumulate ? 1 : 0;
-        if (capacity == 1 || maxLocal < GemmBf16Tiled.THREADS) {
+        if (capacity == 1 && !REFERENCE_DECODE) {
+            RowGroups g = decodeRows(name, rows, cols);
+            launch(name, MatVecBf16Rows.class, "matVec", rows(g), ctx, weight, 0, x, y, b.meta, rows, cols, acc, g.rowThreads());
+        } else if (capacity == 1 || maxLocal < GemmBf16Tiled.THREADS) {
             launch(name, MatVecBf16.class, "matVec", rowGroups(rows, cols), ctx, weight, 0, x, y, b.meta, rows, cols, acc);
         } else {
             long rowTiles = (rows + GemmBf16Tiled.TILE_ROWS - 1) / GemmBf16Tiled.TILE_ROWS;
@@ -279,6 +299,23 @@ final class ForwardGraphBuilder {
                     new long[][] {{rowTiles * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
                     ctx, weight, 0, x, y, b.meta, rows, cols, acc);
         }
+    }
+
+    /**
+     * Launch plan of a decode row kernel: {@code rows} outputs, each a dot over {@code cols} bf16 read as quads (four
+     * bf16, one 8-byte load), so cols must be a multiple of 4 (every Kimi Linear projection is).
+     */
+    private RowGroups decodeRows(String name, int rows, int cols) {
+        if (cols % 4 != 0) {
+            throw new IllegalArgumentException("ForwardGraphBuilder: decode kernel " + name + " reads rows of " + cols
+                    + " bf16 as 8-byte quads: the row length must be a multiple of 4 (start the JVM with -D"
+                    + REFERENCE_DECODE_PROPERTY + "=true for the one-row-per-group reference kernels)");
+        }
+        return RowGroups.plan(rows, cols / 4, maxLocal);
+    }
+
+    private static long[][] rows(RowGroups g) {
+        return new long[][] {{g.global()}, {g.local()}};
     }
 
     private void rmsNorm(String name, FloatArray x, BFloat16Array weight, FloatArray y) {

@@ -21,7 +21,8 @@ class KernelsCompileTest {
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
-            ResidualAdd.class, CopyRows.class, LastRowSelect.class);
+            ResidualAdd.class, CopyRows.class, LastRowSelect.class,
+            MatVecBf16Rows.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);
 
     static Stream<Method> kernels() {
         return KERNEL_CLASSES.stream().flatMap(c -> Stream.of(c.getDeclaredMethods()))

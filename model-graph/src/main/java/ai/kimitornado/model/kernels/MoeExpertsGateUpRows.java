@@ -1,0 +1,55 @@
+package ai.kimitornado.model.kernels;
+
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
+
+/**
+ * Decode (one token) variant of {@link MoeExpertsGateUp} (the reference it is tested against): all selected experts
+ * and the shared expert in one launch, gate and up fused with SiLU·up:
+ * <pre>  act[slot][i] = SiLU(w1[e][i] · x) · (w3[e][i] · x)      e = ids[slot] </pre>
+ * Shapes: w1, w3 [(E+1)*I*D] bf16 packed (expert e at e·I·D); x [D]; ids [slots]; act [slots*I]. D a multiple of 4.
+ * Grid ({@link RowGroups} over slots·I rows of D/4 quads): several (slot, i) rows per group, a run of
+ * {@code rowThreads} lanes per row reading both matrices' quads in the same step, two-barrier row sums.
+ */
+public final class MoeExpertsGateUpRows {
+    private MoeExpertsGateUpRows() {
+    }
+
+    public static void apply(KernelContext ctx, BFloat16Array w1, BFloat16Array w3, FloatArray x, IntArray ids,
+                             FloatArray act, IntArray meta, int slots, int inter, int dim, int rowThreads) {
+        float[] partialGate = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL);
+        float[] partialUp = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL);
+        if (meta.get(KernelLimits.META_COUNT) < 1) {
+            return; // uniform over the group
+        }
+        int lid = ctx.localIdx;
+        int lane = lid % rowThreads;
+        int row = ctx.groupIdx * (ctx.localGroupSizeX / rowThreads) + lid / rowThreads;
+        float g = 0f;
+        float u = 0f;
+        if (row < slots * inter) {
+            int slot = row / inter;
+            int i = row - slot * inter;
+            int wBase = (ids.get(slot) * inter + i) * dim;
+            int quads = dim / 4;
+            for (int q = lane; q < quads; q += rowThreads) {
+                g += RowDot.quad(w1, wBase + 4 * q, x, 4 * q);
+                u += RowDot.quad(w3, wBase + 4 * q, x, 4 * q);
+            }
+        }
+        int base = lid - lane;
+        int fold = RowDot.foldLanes(rowThreads);
+        partialGate[lid] = g;
+        partialUp[lid] = u;
+        ctx.localBarrier();
+        RowDot.fold(partialGate, base, lane, rowThreads, fold);
+        RowDot.fold(partialUp, base, lane, rowThreads, fold);
+        ctx.localBarrier();
+        if (row < slots * inter && lane == 0) {
+            float z = RowDot.foldTotal(partialGate, base, fold);
+            act.set(row, z / (1f + (float) Math.exp(-z)) * RowDot.foldTotal(partialUp, base, fold));
+        }
+    }
+}
