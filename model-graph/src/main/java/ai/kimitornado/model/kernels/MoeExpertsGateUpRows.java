@@ -34,10 +34,22 @@ public final class MoeExpertsGateUpRows {
             int i = row - slot * inter;
             int wBase = (ids.get(slot) * inter + i) * dim;
             int quads = dim / 4;
-            for (int q = lane; q < quads; q += rowThreads) {
+            int n = rowThreads;
+            float g1 = 0f;
+            float u1 = 0f;
+            int q = lane;
+            for (; q + n < quads; q += 2 * n) { // four 8-byte loads in flight per step
+                g += RowDot.quad(w1, wBase + 4 * q, x, 4 * q);
+                u += RowDot.quad(w3, wBase + 4 * q, x, 4 * q);
+                g1 += RowDot.quad(w1, wBase + 4 * (q + n), x, 4 * (q + n));
+                u1 += RowDot.quad(w3, wBase + 4 * (q + n), x, 4 * (q + n));
+            }
+            for (; q < quads; q += n) {
                 g += RowDot.quad(w1, wBase + 4 * q, x, 4 * q);
                 u += RowDot.quad(w3, wBase + 4 * q, x, 4 * q);
             }
+            g += g1;
+            u += u1;
         }
         int base = lid - lane;
         int fold = RowDot.foldLanes(rowThreads);
