@@ -10,14 +10,16 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * <pre>  Y[t][r] = (accumulate ? Y[t][r] : 0) + Σ_k X[t][k] · W[r][k]      for t < count </pre>
  * Shapes: W [rows, cols] bf16 from element {@code wOffset}, X [C*cols], Y [C*rows].
  * Grid 2D: global (⌈rows/128⌉·256, ⌈C/64⌉), local (256, 1): one work-group per 128-row × 64-token output tile.
- * Each work-item holds 8 rows × 4 tokens of the tile in registers (rows tr + 16i, tokens tt + 16j with
- * tr = lid % 16, tt = lid / 16), so one K step of the inner loop is 12 local-memory reads for 32 FMAs.
- * K steps of 16: the step's W slice (128 × 16, widened from bf16) and X slice (64 × 16) are staged in local
- * memory, k-major and padded so that the staging stores hit at most 2 banks per address and the inner loop's
- * reads are conflict-free (W: 16 consecutive floats per warp; X: broadcast). Global loads are coalesced along k
- * (16 consecutive work-items read 16 consecutive elements of one row) and are issued for step s+1 before the
- * FMAs of step s, so their latency hides behind the arithmetic. Explicit {@code Math.fma}: the JIT emits plain
- * {@code a*b+c} as a rounded multiply and a rounded add (Java forbids contraction), twice the instructions.
+ * Each work-item holds 8 rows × 4 tokens of the tile in registers: row pairs 2·tr + 32p (+1) and token pairs
+ * 2·tt + 32q (+1), tr = lid % 16, tt = lid / 16. K steps of 16: the step's W slice (128 × 16, widened from bf16)
+ * and X slice (64 × 16) are staged in local memory k-major as <em>pairs</em> of floats packed in a long, so one
+ * k of the inner loop is 6 eight-byte local reads (4 W pairs: 16 consecutive longs per warp, conflict-free; 2 X
+ * pairs: broadcast) for 32 FMAs — the JIT has no vector local loads, and with 4-byte reads (12 per 32 FMAs) the
+ * loop is bound by local-memory issue, not by the FMA pipes. The packed halves are plain register halves for
+ * ptxas (shift by 32 + convert). Global loads are coalesced along k (16 consecutive work-items read 16
+ * consecutive elements of one row) and are issued for step s+1 before the FMAs of step s, so their latency hides
+ * behind the arithmetic. Explicit {@code Math.fma}: the JIT emits {@code a*b+c} as a rounded multiply and a
+ * rounded add (Java forbids contraction), twice the instructions.
  * Rows, columns and tokens need not be multiples of the tile: out-of-range W/X elements stage as 0 and
  * out-of-range outputs are not written. Weights are read once per 64 tokens (GemmBf16: once per 16).
  */
@@ -32,13 +34,13 @@ public final class GemmBf16Tiled {
     /** Work-items per work-group. */
     public static final int THREADS = 256;
     private static final int TILE_K = 16;
-    private static final int W_STRIDE = TILE_ROWS + 4; // k-major rows of the staged W slice, padded
-    private static final int X_STRIDE = TILE_TOKENS + 4;
+    private static final int W_PAIRS = TILE_ROWS / 2 + 1;   // longs per k of the staged W slice (64 pairs, padded)
+    private static final int X_PAIRS = TILE_TOKENS / 2 + 1; // longs per k of the staged X slice (32 pairs, padded)
 
     public static void gemm(KernelContext ctx, BFloat16Array w, int wOffset, FloatArray x, FloatArray y,
                             IntArray meta, int rows, int cols, int accumulate) {
-        float[] wTile = ctx.allocateFloatLocalArray(TILE_K * W_STRIDE);  // [k][row] of the current K step
-        float[] xTile = ctx.allocateFloatLocalArray(TILE_K * X_STRIDE);  // [k][token]
+        long[] wTile = ctx.allocateLongLocalArray(TILE_K * W_PAIRS);  // [k][row pair] of the current K step
+        long[] xTile = ctx.allocateLongLocalArray(TILE_K * X_PAIRS);  // [k][token pair]
         int lid = ctx.localIdx;
         int r0 = ctx.groupIdx * TILE_ROWS;
         int t0 = ctx.groupIdy * TILE_TOKENS;
@@ -46,25 +48,21 @@ public final class GemmBf16Tiled {
         if (t0 >= count) {
             return; // uniform over the group: token tiles past the chunk's valid rows do nothing
         }
-        // staging role: element k0 + sk of rows r0 + sr + 16p (p < 8) and of tokens t0 + sr + 16p (p < 4)
+        // staging role: element k0 + sk of row pairs sp + 16p (p < 4) and token pairs sp + 16q (q < 2)
         int sk = lid & 15;
-        int sr = lid >> 4;
-        // compute role: rows r0 + tr + 16i (i < 8), tokens t0 + tt + 16j (j < 4)
+        int sp = lid >> 4;
+        int sr = r0 + 2 * sp;   // first row of the work-item's first staged pair
+        int st = t0 + 2 * sp;   // first token of its first staged pair
+        // compute role: row pairs tr + 16p (rows r0 + 2tr + 32p, +1), token pairs tt + 16q (t0 + 2tt + 32q, +1)
         int tr = lid & 15;
         int tt = lid >> 4;
 
-        float w0 = weight(w, wOffset, rows, cols, r0 + sr, sk);
-        float w1 = weight(w, wOffset, rows, cols, r0 + sr + 16, sk);
-        float w2 = weight(w, wOffset, rows, cols, r0 + sr + 32, sk);
-        float w3 = weight(w, wOffset, rows, cols, r0 + sr + 48, sk);
-        float w4 = weight(w, wOffset, rows, cols, r0 + sr + 64, sk);
-        float w5 = weight(w, wOffset, rows, cols, r0 + sr + 80, sk);
-        float w6 = weight(w, wOffset, rows, cols, r0 + sr + 96, sk);
-        float w7 = weight(w, wOffset, rows, cols, r0 + sr + 112, sk);
-        float x0 = input(x, count, cols, t0 + sr, sk);
-        float x1 = input(x, count, cols, t0 + sr + 16, sk);
-        float x2 = input(x, count, cols, t0 + sr + 32, sk);
-        float x3 = input(x, count, cols, t0 + sr + 48, sk);
+        long w0 = weightPair(w, wOffset, rows, cols, sr, sk);
+        long w1 = weightPair(w, wOffset, rows, cols, sr + 32, sk);
+        long w2 = weightPair(w, wOffset, rows, cols, sr + 64, sk);
+        long w3 = weightPair(w, wOffset, rows, cols, sr + 96, sk);
+        long x0 = inputPair(x, count, cols, st, sk);
+        long x1 = inputPair(x, count, cols, st + 32, sk);
 
         float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f;
         float a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
@@ -76,50 +74,35 @@ public final class GemmBf16Tiled {
         float a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
 
         for (int k0 = 0; k0 < cols; k0 += TILE_K) {
-            int ws = sk * W_STRIDE + sr;
+            int ws = sk * W_PAIRS + sp;
             wTile[ws] = w0;
             wTile[ws + 16] = w1;
             wTile[ws + 32] = w2;
             wTile[ws + 48] = w3;
-            wTile[ws + 64] = w4;
-            wTile[ws + 80] = w5;
-            wTile[ws + 96] = w6;
-            wTile[ws + 112] = w7;
-            int xs = sk * X_STRIDE + sr;
+            int xs = sk * X_PAIRS + sp;
             xTile[xs] = x0;
             xTile[xs + 16] = x1;
-            xTile[xs + 32] = x2;
-            xTile[xs + 48] = x3;
             ctx.localBarrier();
             // prefetch the next K step into registers while this one computes (0 past the last column)
             int kn = k0 + TILE_K + sk;
-            w0 = weight(w, wOffset, rows, cols, r0 + sr, kn);
-            w1 = weight(w, wOffset, rows, cols, r0 + sr + 16, kn);
-            w2 = weight(w, wOffset, rows, cols, r0 + sr + 32, kn);
-            w3 = weight(w, wOffset, rows, cols, r0 + sr + 48, kn);
-            w4 = weight(w, wOffset, rows, cols, r0 + sr + 64, kn);
-            w5 = weight(w, wOffset, rows, cols, r0 + sr + 80, kn);
-            w6 = weight(w, wOffset, rows, cols, r0 + sr + 96, kn);
-            w7 = weight(w, wOffset, rows, cols, r0 + sr + 112, kn);
-            x0 = input(x, count, cols, t0 + sr, kn);
-            x1 = input(x, count, cols, t0 + sr + 16, kn);
-            x2 = input(x, count, cols, t0 + sr + 32, kn);
-            x3 = input(x, count, cols, t0 + sr + 48, kn);
+            w0 = weightPair(w, wOffset, rows, cols, sr, kn);
+            w1 = weightPair(w, wOffset, rows, cols, sr + 32, kn);
+            w2 = weightPair(w, wOffset, rows, cols, sr + 64, kn);
+            w3 = weightPair(w, wOffset, rows, cols, sr + 96, kn);
+            x0 = inputPair(x, count, cols, st, kn);
+            x1 = inputPair(x, count, cols, st + 32, kn);
             for (int kk = 0; kk < TILE_K; kk++) {
-                int wb = kk * W_STRIDE + tr;
-                float b0 = wTile[wb];
-                float b1 = wTile[wb + 16];
-                float b2 = wTile[wb + 32];
-                float b3 = wTile[wb + 48];
-                float b4 = wTile[wb + 64];
-                float b5 = wTile[wb + 80];
-                float b6 = wTile[wb + 96];
-                float b7 = wTile[wb + 112];
-                int xb = kk * X_STRIDE + tt;
-                float c0 = xTile[xb];
-                float c1 = xTile[xb + 16];
-                float c2 = xTile[xb + 32];
-                float c3 = xTile[xb + 48];
+                int wb = kk * W_PAIRS + tr;
+                long p0 = wTile[wb];
+                long p1 = wTile[wb + 16];
+                long p2 = wTile[wb + 32];
+                long p3 = wTile[wb + 48];
+                int xb = kk * X_PAIRS + tt;
+                long q0 = xTile[xb];
+                long q1 = xTile[xb + 16];
+                float b0 = low(p0), b1 = high(p0), b2 = low(p1), b3 = high(p1);
+                float b4 = low(p2), b5 = high(p2), b6 = low(p3), b7 = high(p3);
+                float c0 = low(q0), c1 = high(q0), c2 = low(q1), c3 = high(q1);
                 a00 = Math.fma(b0, c0, a00); a01 = Math.fma(b0, c1, a01); a02 = Math.fma(b0, c2, a02); a03 = Math.fma(b0, c3, a03);
                 a10 = Math.fma(b1, c0, a10); a11 = Math.fma(b1, c1, a11); a12 = Math.fma(b1, c2, a12); a13 = Math.fma(b1, c3, a13);
                 a20 = Math.fma(b2, c0, a20); a21 = Math.fma(b2, c1, a21); a22 = Math.fma(b2, c2, a22); a23 = Math.fma(b2, c3, a23);
@@ -131,36 +114,54 @@ public final class GemmBf16Tiled {
             }
             ctx.localBarrier();
         }
-        int r = r0 + tr;
-        store(y, rows, count, accumulate, r, t0 + tt, a00, a10, a20, a30, a40, a50, a60, a70);
-        store(y, rows, count, accumulate, r, t0 + tt + 16, a01, a11, a21, a31, a41, a51, a61, a71);
-        store(y, rows, count, accumulate, r, t0 + tt + 32, a02, a12, a22, a32, a42, a52, a62, a72);
-        store(y, rows, count, accumulate, r, t0 + tt + 48, a03, a13, a23, a33, a43, a53, a63, a73);
+        // a{i}{j}: row r0 + 2tr + 32(i/2) + i%2, token t0 + 2tt + 32(j/2) + j%2
+        int r = r0 + 2 * tr;
+        int t = t0 + 2 * tt;
+        store(y, rows, count, accumulate, r, t, a00, a10, a20, a30, a40, a50, a60, a70);
+        store(y, rows, count, accumulate, r, t + 1, a01, a11, a21, a31, a41, a51, a61, a71);
+        store(y, rows, count, accumulate, r, t + 32, a02, a12, a22, a32, a42, a52, a62, a72);
+        store(y, rows, count, accumulate, r, t + 33, a03, a13, a23, a33, a43, a53, a63, a73);
     }
 
-    /** W[r][k] widened, or 0 outside the matrix (a partial tile). */
-    private static float weight(BFloat16Array w, int wOffset, int rows, int cols, int r, int k) {
-        return r < rows && k < cols ? Bf16.widen(w.getBits(wOffset + r * cols + k)) : 0f;
+    /** W[r][k] and W[r+1][k] widened and packed (low half: row r), 0 outside the matrix (a partial tile). */
+    private static long weightPair(BFloat16Array w, int wOffset, int rows, int cols, int r, int k) {
+        float lo = r < rows && k < cols ? Bf16.widen(w.getBits(wOffset + r * cols + k)) : 0f;
+        float hi = r + 1 < rows && k < cols ? Bf16.widen(w.getBits(wOffset + (r + 1) * cols + k)) : 0f;
+        return pack(lo, hi);
     }
 
-    /** X[t][k], or 0 past the chunk's valid tokens or the last column. */
-    private static float input(FloatArray x, int count, int cols, int t, int k) {
-        return t < count && k < cols ? x.get(t * cols + k) : 0f;
+    /** X[t][k] and X[t+1][k] packed (low half: token t), 0 past the chunk's valid tokens or the last column. */
+    private static long inputPair(FloatArray x, int count, int cols, int t, int k) {
+        float lo = t < count && k < cols ? x.get(t * cols + k) : 0f;
+        float hi = t + 1 < count && k < cols ? x.get((t + 1) * cols + k) : 0f;
+        return pack(lo, hi);
     }
 
-    /** Token t's outputs of rows r + 16i (i < 8), skipping those outside the matrix or the chunk. */
+    private static long pack(float lo, float hi) {
+        return ((long) Float.floatToRawIntBits(hi) << 32) | (Float.floatToRawIntBits(lo) & 0xFFFFFFFFL);
+    }
+
+    private static float low(long pair) {
+        return Float.intBitsToFloat((int) pair);
+    }
+
+    private static float high(long pair) {
+        return Float.intBitsToFloat((int) (pair >>> 32));
+    }
+
+    /** Token t's outputs of rows r, r+1, r+32, r+33, ..., r+97 (pairs 32 apart), skipping those outside. */
     private static void store(FloatArray y, int rows, int count, int accumulate, int r, int t,
                               float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
         if (t < count) {
             int base = t * rows + r;
             put(y, rows, accumulate, r, base, v0);
-            put(y, rows, accumulate, r + 16, base + 16, v1);
+            put(y, rows, accumulate, r + 1, base + 1, v1);
             put(y, rows, accumulate, r + 32, base + 32, v2);
-            put(y, rows, accumulate, r + 48, base + 48, v3);
+            put(y, rows, accumulate, r + 33, base + 33, v3);
             put(y, rows, accumulate, r + 64, base + 64, v4);
-            put(y, rows, accumulate, r + 80, base + 80, v5);
+            put(y, rows, accumulate, r + 65, base + 65, v5);
             put(y, rows, accumulate, r + 96, base + 96, v6);
-            put(y, rows, accumulate, r + 112, base + 112, v7);
+            put(y, rows, accumulate, r + 97, base + 97, v7);
         }
     }
 

@@ -16,11 +16,11 @@ class DeviceEngineMemoryTest {
     void real48BEstimatePerPrefillChunk() {
         KimiLinearConfig config = KimiLinearConfig.real48B();
         long vocab = config.vocabSize();
-        for (int chunk : new int[] {64, 256, 512, 1024}) {
+        for (int chunk : new int[] {64, 1024}) { // 256: 91.78 GiB, 512: 91.99 GiB (buffers 0.17 / 0.39 GiB) at fb44658
             DeviceEngine.Options options = DeviceEngine.Options.defaults("estimate").withPrefillChunk(chunk);
             DeviceEngine.MemoryEstimate last = DeviceEngine.estimateMemory(config, options);
             System.out.printf("real48B maxContext %d prefillChunk %4d: %s%n", options.maxContext(), chunk, last);
-            if (chunk == 64 || chunk == 1024) {
+            if (chunk == 64) {
                 DeviceEngine.MemoryEstimate all = DeviceEngine.estimateMemory(config, options.withAllLogits(true));
                 assertEquals((chunk - 1) * vocab * Float.BYTES, all.bufferBytes() - last.bufferBytes(),
                         "all-position logits add (C-1) rows of [vocab] floats at C=" + chunk);
