@@ -32,7 +32,7 @@ public final class ChunkBuffers {
     final FloatArray beta;               // [C*H]
     final FloatArray gate;               // [C * H*dv] output gate logits
     final FloatArray o, y;               // [C * H*dv] attention output, gated-normed output
-    final FloatArray cum, decays, pairs, wm, um; // chunkwise scratch (see KdaChunkPrefill)
+    final FloatArray cum, decays, pairs, wm, um; // chunkwise scratch (see KdaChunkPrefill); null when prefill uses KdaRecurrentSplit
     // MLA
     final FloatArray mlaQ;          // [C * H*(nope+rope)]
     final FloatArray ckv;           // [C * (kvLora+rope)]
@@ -86,11 +86,15 @@ public final class ChunkBuffers {
         gate = new FloatArray(c * ch);
         o = new FloatArray(c * ch);
         y = new FloatArray(c * ch);
-        cum = new FloatArray(d.kdaHeads() * c * dk);
-        decays = new FloatArray(d.kdaHeads() * 2 * c * dk);
-        pairs = new FloatArray(d.kdaHeads() * 3 * c * c);
-        wm = new FloatArray(d.kdaHeads() * c * dk);
-        um = new FloatArray(d.kdaHeads() * c * dk);
+        if (ForwardGraphBuilder.KDA_PREFILL_BY_SPLIT_RECURRENCE) {
+            cum = decays = pairs = wm = um = null; // the split recurrence needs no scratch (pairs alone is H·3·C²)
+        } else {
+            cum = new FloatArray(d.kdaHeads() * c * dk);
+            decays = new FloatArray(d.kdaHeads() * 2 * c * dk);
+            pairs = new FloatArray(d.kdaHeads() * 3 * c * c);
+            wm = new FloatArray(d.kdaHeads() * c * dk);
+            um = new FloatArray(d.kdaHeads() * c * dk);
+        }
         mlaQ = new FloatArray(c * d.mlaQueryWidth());
         ckv = new FloatArray(c * d.latentRow());
         qLat = new FloatArray(c * d.mlaHeads() * d.kvLora());

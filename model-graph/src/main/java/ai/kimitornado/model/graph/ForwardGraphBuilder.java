@@ -4,10 +4,10 @@ import ai.kimitornado.model.kernels.CopyRows;
 import ai.kimitornado.model.kernels.EmbeddingGather;
 import ai.kimitornado.model.kernels.GatedHeadRmsNorm;
 import ai.kimitornado.model.kernels.GemmBf16Tiled;
-import ai.kimitornado.model.kernels.KdaBeta;
 import ai.kimitornado.model.kernels.KdaChunkPrefill;
-import ai.kimitornado.model.kernels.KdaForgetGate;
-import ai.kimitornado.model.kernels.KdaRecurrentStep;
+import ai.kimitornado.model.kernels.KdaConvSiluNorm;
+import ai.kimitornado.model.kernels.KdaGates;
+import ai.kimitornado.model.kernels.KdaRecurrentSplit;
 import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.L2NormQk;
 import ai.kimitornado.model.kernels.LastRowSelect;
@@ -55,6 +55,14 @@ import java.util.List;
 final class ForwardGraphBuilder {
     /** Mixer form of KDA in a graph. */
     enum KdaForm { RECURRENT, CHUNKWISE }
+
+    /**
+     * Prefill runs KDA as the column-split token recurrence ({@link KdaRecurrentSplit}) rather than
+     * {@link KdaChunkPrefill}: at batch 1 with dk = dv = 128 the chunkwise form does about as many flops per token
+     * (no tensor cores here) but runs one work-group per head and needs H·3·C² scratch; the split recurrence runs
+     * H·dv/16 groups, keeps the state on chip for the whole chunk and needs no scratch (any chunk size C).
+     */
+    static final boolean KDA_PREFILL_BY_SPLIT_RECURRENCE = true;
 
     private final ModelDims d;
     private final ModelWeights w;
@@ -167,22 +175,41 @@ final class ForwardGraphBuilder {
         linear(p + "q_proj", k.qProj(), b.xn, b.qRaw, ch, hid, false);
         linear(p + "k_proj", k.kProj(), b.xn, b.kRaw, ch, hid, false);
         linear(p + "v_proj", k.vProj(), b.xn, b.vRaw, ch, hid, false);
-        launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch),
-                ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
-                b.q, b.k, b.v, b.meta, ch, d.convWidth());
-        launch(p + "qk_norm", L2NormQk.class, "apply", headGroups(2 * heads, dk),
-                ctx, b.q, b.k, b.meta, heads, dk, (float) (1.0 / Math.sqrt(dk)));
+        float qScale = (float) (1.0 / Math.sqrt(dk));
+        if (capacity == 1) { // decode: conv + q/k norm in one launch (a group per tensor and head)
+            int local = pow2AtMost(dk, maxLocal);
+            launch(p + "conv_norm", KdaConvSiluNorm.class, "apply", new long[][] {{3L * heads * local}, {local}},
+                    ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
+                    b.q, b.k, b.v, b.meta, heads, dk, d.convWidth(), qScale);
+        } else { // prefill: the conv walks the chunk per channel, the norm runs per (head, token)
+            launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch),
+                    ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
+                    b.q, b.k, b.v, b.meta, ch, d.convWidth());
+            launch(p + "qk_norm", L2NormQk.class, "apply", headGroups(2 * heads, dk),
+                    ctx, b.q, b.k, b.meta, heads, dk, qScale);
+        }
         linear(p + "f_a", k.faProj(), b.xn, b.fLow, dk, hid, false);
-        launch(p + "forget_gate", KdaForgetGate.class, "apply", rowGroups(ch, dk),
-                ctx, b.fLow, k.fbProj(), k.dtBias(), k.aLog(), b.g, b.meta, ch, dk, dk);
-        launch(p + "beta", KdaBeta.class, "apply", rowGroups(heads, hid), ctx, k.bProj(), b.xn, b.beta, b.meta, heads, hid);
+        boolean splitRecurrence = form == KdaForm.RECURRENT || KDA_PREFILL_BY_SPLIT_RECURRENCE;
+        int rawGates = splitRecurrence && capacity > 1 ? 1 : 0;
+        if (rawGates == 0) { // decode: both gates with their epilogues in one launch
+            launch(p + "gates", KdaGates.class, "apply", rowGroups(ch + heads, dk),
+                    ctx, b.fLow, k.fbProj(), k.dtBias(), k.aLog(), k.bProj(), b.xn, b.g, b.beta, b.meta, ch, dk, dk, heads, hid);
+        } else { // prefill: the gate projections as GEMMs; the recurrence applies softplus/exp and sigmoid
+            linear(p + "f_b", k.fbProj(), b.fLow, b.g, ch, dk, false);
+            linear(p + "b_proj", k.bProj(), b.xn, b.beta, heads, hid, false);
+        }
         linear(p + "g_a", k.gaProj(), b.xn, b.gLow, dk, hid, false);
         linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
-        int local = Math.min(dk, maxLocal);
-        if (form == KdaForm.RECURRENT) {
-            launch(p + "kda_recurrent", KdaRecurrentStep.class, "run", new long[][] {{(long) heads * local}, {local}},
-                    ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.meta, heads, dk, dk);
+        if (splitRecurrence) {
+            // value columns split across work-groups: heads·dv/cols groups, the state slice in local memory
+            int cols = Math.min(KdaRecurrentSplit.MAX_COLS, maxLocal);
+            int local = pow2AtMost(cols * Math.min(dk, 16), maxLocal);
+            long groups = (long) heads * ((dk + cols - 1) / cols);
+            launch(p + "kda_recurrent", KdaRecurrentSplit.class, "run", new long[][] {{groups * local}, {local}},
+                    ctx, b.q, b.k, b.v, b.g, b.beta, k.dtBias(), k.aLog(), s.kdaState[l], b.o, b.meta, heads, dk, dk, cols,
+                    rawGates);
         } else {
+            int local = Math.min(dk, maxLocal);
             launch(p + "kda_chunk", KdaChunkPrefill.class, "run", new long[][] {{(long) heads * local}, {local}},
                     ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.cum, b.decays, b.pairs, b.wm, b.um,
                     b.meta, heads, dk, dk, capacity);

@@ -133,6 +133,92 @@ class KdaKernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "heads {0} dk {1} local {2}")
+    @CsvSource({"4, 16, 16", "3, 20, 8", "32, 128, 128", "2, 8, 1"})
+    void fusedConvSiluNormMatchesReferenceOverCalls(int heads, int dk, int local) {
+        TestData data = new TestData(device + " " + "conv+norm " + heads + "x" + dk + " local " + local);
+        int width = 4;
+        int channels = heads * dk;
+        int capacity = 4;
+        BFloat16Array[] taps = {data.bf16(channels * width, 0.8f), data.bf16(channels * width, 0.8f),
+                data.bf16(channels * width, 0.8f)};
+        // stale history from an earlier sequence: a call at position 0 must read it as zeros
+        FloatArray[] hist = {FloatArray.fromArray(data.uniform((width - 1) * channels, 9f)),
+                FloatArray.fromArray(data.uniform((width - 1) * channels, 9f)),
+                FloatArray.fromArray(data.uniform((width - 1) * channels, 9f))};
+        float[][][] refHist = new float[3][width - 1][channels];
+        for (int[] call : new int[][] {{1, 0}, {1, 1}, {1, 2}, {3, 3}, {1, 6}, {2, 0}}) { // (count, position)
+            int count = call[0];
+            if (call[1] == 0) {
+                refHist = new float[3][width - 1][channels];
+            }
+            float[][] raw = {data.uniform(capacity * channels, 2f), data.uniform(capacity * channels, 2f),
+                    data.uniform(capacity * channels, 2f)};
+            FloatArray[] out = {poisoned(capacity * channels), poisoned(capacity * channels), poisoned(capacity * channels)};
+            KernelDevices.launch(device, KdaConvSiluNorm.class, "apply", dims(3L * heads * local), dims(local),
+                    new KernelContext(), FloatArray.fromArray(raw[0]), FloatArray.fromArray(raw[1]), FloatArray.fromArray(raw[2]),
+                    taps[0], taps[1], taps[2], hist[0], hist[1], hist[2], out[0], out[1], out[2],
+                    meta(call[1], count), heads, dk, width, (float) (1.0 / Math.sqrt(dk)));
+            for (int s = 0; s < 3; s++) {
+                float[][] rows = new float[count][];
+                for (int t = 0; t < count; t++) {
+                    rows[t] = java.util.Arrays.copyOfRange(raw[s], t * channels, (t + 1) * channels);
+                }
+                float[][] expected = ShortConvolution.apply(rows, taps[s].toHeapArray(), width, refHist[s]);
+                for (int t = 0; t < count; t++) {
+                    if (s < 2) {
+                        L2Norm.perHead(expected[t], heads, dk, s == 0 ? 1.0 / Math.sqrt(dk) : 1.0);
+                    }
+                    assertClose("conv+norm " + s + " token " + t + " at " + call[1], expected[t], 0, out[s], t * channels,
+                            channels, 1e-6, 1e-5);
+                }
+                assertAllNaN("conv+norm", out[s], count * channels, capacity * channels);
+                for (int j = 0; j < width - 1; j++) {
+                    assertClose("history " + s + " row " + j, refHist[s][j], 0, hist[s], j * channels, channels, 0, 0);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "heads {0} dk {1} dim {2} local {3}")
+    @CsvSource({"4, 16, 64, 16", "32, 128, 2304, 128", "3, 8, 40, 1"})
+    void fusedGatesMatchReference(int heads, int dk, int dim, int local) {
+        TestData data = new TestData(device + " " + "kda fused gates " + heads + "x" + dk);
+        int channels = heads * dk;
+        int rank = dk;
+        int count = 2;
+        int capacity = 3;
+        float[] low = data.uniform(capacity * rank, 2f);
+        BFloat16Array fb = data.bf16(channels * rank, 0.5f);
+        float[] dtBias = data.uniform(channels, 3f);
+        float[] aLog = data.uniform(heads, 2f);
+        aLog[0] = 2.8f; // A ≈ 16: strong decays
+        BFloat16Array wb = data.bf16(heads * dim, 0.2f);
+        float[] x = data.uniform(capacity * dim, 1f);
+        FloatArray g = poisoned(capacity * channels);
+        FloatArray beta = poisoned(capacity * heads);
+        KernelDevices.launch(device, KdaGates.class, "apply", dims((channels + heads) * (long) local, capacity), dims(local, 1),
+                new KernelContext(), FloatArray.fromArray(low), fb, FloatArray.fromArray(dtBias), FloatArray.fromArray(aLog),
+                wb, FloatArray.fromArray(x), g, beta, meta(0, count), channels, rank, dk, heads, dim);
+        Matrix fbm = TestData.matrix("fb", fb, 0, channels, rank);
+        Matrix wbm = TestData.matrix("wb", wb, 0, heads, dim);
+        for (int t = 0; t < count; t++) {
+            float[] expectedG = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                double f = fbm.dotRow(c, low, t * rank) + dtBias[c];
+                expectedG[c] = (float) (-Math.exp(aLog[c / dk]) * Activations.softplus(f));
+            }
+            assertClose("g token " + t, expectedG, 0, g, t * channels, channels, 1e-5, 1e-4);
+            float[] expectedBeta = new float[heads];
+            for (int h = 0; h < heads; h++) {
+                expectedBeta[h] = (float) Activations.sigmoid(wbm.dotRow(h, x, t * dim));
+            }
+            assertClose("beta token " + t, expectedBeta, 0, beta, t * heads, heads, 1e-6, 1e-5);
+        }
+        assertAllNaN("g rows beyond count", g, count * channels, capacity * channels);
+        assertAllNaN("beta rows beyond count", beta, count * heads, capacity * heads);
+    }
+
     @ParameterizedTest(name = "heads {0} dv {1}")
     @CsvSource({"4, 16", "32, 128"})
     void gatedHeadNormUsesSigmoidGate(int heads, int dv) {
@@ -228,6 +314,75 @@ class KdaKernelsTest {
             refStateF[i] = (float) refState[i];
         }
         assertClose("kda state", refStateF, 0, state, 0, refStateF.length, 1e-5, 1e-4);
+    }
+
+    @ParameterizedTest(name = "heads {0} dk {1} dv {2} local {3} cols {4} raw gates {5}")
+    @CsvSource({"2, 16, 16, 64, 16, 0", "4, 16, 24, 32, 16, 1", "3, 20, 12, 16, 4, 0", "3, 20, 12, 8, 2, 1",
+            "2, 8, 8, 1, 1, 1", "32, 128, 128, 256, 16, 0", "32, 128, 128, 256, 16, 1"})
+    void splitRecurrenceMatchesReferenceAndTheOneGroupPerHeadKernel(int heads, int dk, int dv, int local, int cols,
+                                                                    int rawGates) {
+        TestData data = new TestData(device + " " + "kda split " + heads + "x" + dk + "x" + dv + " local " + local
+                + " raw gates " + rawGates);
+        int steps = heads == 32 ? 4 : 40;
+        KdaInputs in = KdaInputs.random(data, heads, dk, dv, steps, 20f);
+        float[] dtBias = data.uniform(heads * dk, 3f);
+        float[] aLog = data.uniform(heads, 2f);
+        aLog[0] = 2.8f; // A ≈ 16: strong decays
+        float[] gArg = in.g;
+        float[] betaArg = in.beta;
+        if (rawGates == 1) { // the kernel gets raw projections; the reference gets their epilogues (KdaForgetGate, KdaBeta)
+            gArg = data.uniform(steps * heads * dk, 4f);
+            betaArg = data.uniform(steps * heads, 4f);
+            float[] g = new float[gArg.length];
+            float[] beta = new float[betaArg.length];
+            for (int i = 0; i < g.length; i++) {
+                int ch = i % (heads * dk);
+                g[i] = (float) (-Math.exp(aLog[ch / dk]) * Activations.softplus(gArg[i] + dtBias[ch]));
+            }
+            for (int i = 0; i < beta.length; i++) {
+                beta[i] = (float) Activations.sigmoid(betaArg[i]);
+            }
+            in = new KdaInputs(heads, dk, dv, steps, in.q, in.k, in.v, g, beta);
+        }
+        double[] refState = new double[heads * dk * dv];
+        float[] stale = data.uniform(heads * dk * dv, 5f); // position 0 must read it as zeros
+        FloatArray state = FloatArray.fromArray(stale);
+        FloatArray oldState = FloatArray.fromArray(stale.clone());
+        int[][] calls = heads == 32 ? new int[][] {{0, 3}, {3, 1}} : new int[][] {{0, 1}, {1, 17}, {18, 1}, {19, 21}};
+        int groups = heads * ((dv + cols - 1) / cols);
+        for (int[] call : calls) {
+            int from = call[0];
+            int n = call[1];
+            int cap = n + 2; // rows beyond count must stay untouched
+            Object[] inputs = {KdaInputs.rows(in.q, from, n, heads * dk, cap), KdaInputs.rows(in.k, from, n, heads * dk, cap),
+                    KdaInputs.rows(in.v, from, n, heads * dv, cap), KdaInputs.rows(in.g, from, n, heads * dk, cap),
+                    KdaInputs.rows(in.beta, from, n, heads, cap)};
+            FloatArray out = poisoned(cap * heads * dv);
+            KernelDevices.launch(device, KdaRecurrentSplit.class, "run", dims((long) groups * local), dims(local),
+                    new KernelContext(), inputs[0], inputs[1], inputs[2], KdaInputs.rows(gArg, from, n, heads * dk, cap),
+                    KdaInputs.rows(betaArg, from, n, heads, cap), FloatArray.fromArray(dtBias), FloatArray.fromArray(aLog),
+                    state, out, meta(from, n), heads, dk, dv, cols, rawGates);
+            FloatArray oldOut = poisoned(cap * heads * dv);
+            int oldLocal = Math.min(local, 16);
+            KernelDevices.launch(device, KdaRecurrentStep.class, "run", dims((long) heads * oldLocal), dims(oldLocal),
+                    new KernelContext(), inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], oldState, oldOut,
+                    meta(from, n), heads, dk, dv);
+            float[] expected = in.reference(refState, from, n);
+            double err = assertClose("kda split tokens " + from + "+" + n, expected, 0, out, 0, n * heads * dv, 1e-5, 1e-4);
+            assertAllNaN("kda split rows beyond count", out, n * heads * dv, cap * heads * dv);
+            float[] old = new float[n * heads * dv];
+            for (int i = 0; i < old.length; i++) {
+                old[i] = oldOut.get(i);
+            }
+            double vsOld = assertClose("kda split vs KdaRecurrentStep " + from + "+" + n, old, 0, out, 0, old.length, 1e-5, 1e-4);
+            System.out.println("  split " + heads + "x" + dk + "x" + dv + " tokens " + from + "+" + n + ": max |Δ| vs reference "
+                    + err + ", vs KdaRecurrentStep " + vsOld);
+        }
+        float[] refStateF = new float[refState.length];
+        for (int i = 0; i < refStateF.length; i++) {
+            refStateF[i] = (float) refState[i];
+        }
+        assertClose("kda split state", refStateF, 0, state, 0, refStateF.length, 1e-5, 1e-4);
     }
 
     @ParameterizedTest(name = "heads {0} dk {1} dv {2} chunks {3} local {4}")

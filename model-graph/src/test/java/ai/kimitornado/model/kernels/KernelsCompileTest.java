@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KernelsCompileTest {
     static final List<Class<?>> KERNEL_CLASSES = List.of(EmbeddingGather.class, RmsNormRows.class, MatVecBf16.class,
             GemmBf16.class, GemmBf16Tiled.class, SwiGluGateUp.class, ShortConvSilu.class, L2NormQk.class, KdaForgetGate.class, KdaBeta.class,
-            KdaRecurrentStep.class, KdaChunkPrefill.class, GatedHeadRmsNorm.class, MlaLatentNormAppend.class,
+            KdaRecurrentStep.class, KdaRecurrentSplit.class, KdaConvSiluNorm.class, KdaGates.class, KdaChunkPrefill.class,
+            GatedHeadRmsNorm.class, MlaLatentNormAppend.class,
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
