@@ -15,8 +15,9 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * <p>Grid: one work-group per (head, block of {@code cols} value columns): groupIdx = h·⌈dv/cols⌉ + block.
  * Work-item lid = r·cols + c owns column j = block·cols + c and key rows i ≡ r (mod nt/cols); the group keeps its
  * [dk × cols] slice of S in local memory for the whole chunk, so S is read from and written to global memory once
- * per launch (decode: 2 × 4 B × dk·dv per head, the floor), whatever the token count. Per token: stage k, q,
- * exp(g) and the block's v, decay + partial Sᵀk, reduce over row slices, update + partial Sᵀq, reduce.
+ * per launch (decode: 2 × 4 B × dk·dv per head, the floor), whatever the token count. Per token (two barriers):
+ * stage k, q, exp(g) and the block's v (token t+1's loaded during token t), decay + partial Sᵀk, every work-item
+ * sums its column's partials, update + partial Sᵀq (reduced after the next token's first barrier).
  * Local layout block[i·cols + c]: the two row slices of a warp hit distinct banks for cols = 16.
  * Requirements: cols a power of two ≤ {@link #MAX_COLS} dividing the local size; dk ≤ MAX_HEAD_DIM.
  * Shapes: q, k, g [C * H*dk]; v, out [C * H*dv]; beta [C*H]; state [H*dk*dv] (S[key][value]).
@@ -37,12 +38,13 @@ public final class KdaRecurrentSplit {
                            FloatArray beta, FloatArray dtBias, FloatArray aLog, FloatArray state, FloatArray out,
                            IntArray meta, int heads, int dk, int dv, int cols, int rawGates) {
         float[] block = ctx.allocateFloatLocalArray(KernelLimits.MAX_HEAD_DIM * MAX_COLS); // S[i][j0 + c]
-        float[] qs = ctx.allocateFloatLocalArray(KernelLimits.MAX_HEAD_DIM);
-        float[] ks = ctx.allocateFloatLocalArray(KernelLimits.MAX_HEAD_DIM);
-        float[] alpha = ctx.allocateFloatLocalArray(KernelLimits.MAX_HEAD_DIM);
-        float[] vs = ctx.allocateFloatLocalArray(MAX_COLS);
-        float[] us = ctx.allocateFloatLocalArray(MAX_COLS);
-        float[] partial = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL);
+        // token-parity double buffers [2][...]: token t+1 is staged while slower work-items still read token t
+        float[] qs = ctx.allocateFloatLocalArray(2 * KernelLimits.MAX_HEAD_DIM);
+        float[] ks = ctx.allocateFloatLocalArray(2 * KernelLimits.MAX_HEAD_DIM);
+        float[] alpha = ctx.allocateFloatLocalArray(2 * KernelLimits.MAX_HEAD_DIM);
+        float[] vs = ctx.allocateFloatLocalArray(2 * MAX_COLS);
+        float[] partialP = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL);     // [slices][cols] of Sᵀk
+        float[] partialO = ctx.allocateFloatLocalArray(2 * KernelLimits.MAX_LOCAL); // [2][slices][cols] of Sᵀq
         int lid = ctx.localIdx;
         int nt = ctx.localGroupSizeX;
         int slices = nt / cols;            // row slices: work-item r handles rows r, r + slices, ...
@@ -86,22 +88,27 @@ public final class KdaRecurrentSplit {
         float ng = mine && count > 0 ? g.get(h * dk + lid) : 0f;
         float nv = lid < cols && j0 + lid < dv && count > 0 ? v.get(h * dv + j0 + lid) : 0f;
         float nb = count > 0 ? beta.get(h) : 0f;
+        // Two barriers per token. Hazards: staging writes the other parity's buffers; partialP(t+1) is written after
+        // barrier 1 of t+1, which every reader of partialP(t) has passed; partialO(t) is reduced after barrier 1 of
+        // t+1 and rewritten only at t+2, after barrier 2 of t+1.
         for (int t = 0; t < count; t++) {
             int kBase = t * heads * dk + h * dk;
+            int par = t & 1;
+            int kPar = par * KernelLimits.MAX_HEAD_DIM;
             if (mine) {
-                qs[lid] = nq;
-                ks[lid] = nk;
-                alpha[lid] = decay(ng, bias, negA, rawGates);
+                qs[kPar + lid] = nq;
+                ks[kPar + lid] = nk;
+                alpha[kPar + lid] = decay(ng, bias, negA, rawGates);
             }
             if (!direct) {
                 for (int i = lid; i < dk; i += nt) {
-                    qs[i] = q.get(kBase + i);
-                    ks[i] = k.get(kBase + i);
-                    alpha[i] = decay(g.get(kBase + i), dtBias.get(h * dk + i), negA, rawGates);
+                    qs[kPar + i] = q.get(kBase + i);
+                    ks[kPar + i] = k.get(kBase + i);
+                    alpha[kPar + i] = decay(g.get(kBase + i), dtBias.get(h * dk + i), negA, rawGates);
                 }
             }
             if (lid < cols) {
-                vs[lid] = nv;
+                vs[par * MAX_COLS + lid] = nv;
             }
             float bt = rawGates != 0 ? 1f / (1f + (float) Math.exp(-nb)) : nb;
             if (t + 1 < count) {
@@ -117,45 +124,55 @@ public final class KdaRecurrentSplit {
                 nb = beta.get((t + 1) * heads + h);
             }
             ctx.localBarrier();
+            if (t > 0 && r == 0 && active) {
+                out.set((t - 1) * heads * dv + h * dv + j, columnSum(partialO, (1 - par) * KernelLimits.MAX_LOCAL, c, cols, slices));
+            }
             float p = 0f;
             for (int i = r; i < dk; i += slices) {
-                float s = block[i * cols + c] * alpha[i];
+                float s = block[i * cols + c] * alpha[kPar + i];
                 block[i * cols + c] = s;
-                p += s * ks[i];
+                p = Math.fma(s, ks[kPar + i], p); // explicit: the JIT never contracts a*b+c (Java semantics)
             }
-            partial[lid] = p;
+            partialP[lid] = p;
             ctx.localBarrier();
-            if (r == 0) {
-                float sum = 0f;
-                for (int rr = 0; rr < slices; rr++) {
-                    sum += partial[rr * cols + c];
-                }
-                us[c] = active ? bt * (vs[c] - sum) : 0f;
-            }
-            ctx.localBarrier();
-            float u = us[c];
+            float u = active ? bt * (vs[par * MAX_COLS + c] - columnSum(partialP, 0, c, cols, slices)) : 0f;
             float o = 0f;
             for (int i = r; i < dk; i += slices) {
-                float s = block[i * cols + c] + ks[i] * u;
+                float s = Math.fma(ks[kPar + i], u, block[i * cols + c]);
                 block[i * cols + c] = s;
-                o += s * qs[i];
+                o = Math.fma(s, qs[kPar + i], o);
             }
-            partial[lid] = o;
-            ctx.localBarrier();
-            if (r == 0 && active) {
-                float sum = 0f;
-                for (int rr = 0; rr < slices; rr++) {
-                    sum += partial[rr * cols + c];
-                }
-                out.set(t * heads * dv + h * dv + j, sum);
-            }
-            ctx.localBarrier(); // the next token restages qs/ks/alpha/vs and rewrites partial
+            partialO[par * KernelLimits.MAX_LOCAL + lid] = o;
+        }
+        ctx.localBarrier();
+        if (count > 0 && r == 0 && active) {
+            int last = count - 1;
+            out.set(last * heads * dv + h * dv + j, columnSum(partialO, (last & 1) * KernelLimits.MAX_LOCAL, c, cols, slices));
         }
         if (active) {
             for (int i = r; i < dk; i += slices) {
                 state.set(sBase + i * dv + j, block[i * cols + c]);
             }
         }
+    }
+
+    /** Σ_r partial[base + r·cols + c] over the row slices, four independent partial sums (slices a power of two). */
+    static float columnSum(float[] partial, int base, int c, int cols, int slices) {
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int rr = 0;
+        for (; rr + 3 < slices; rr += 4) {
+            a0 += partial[base + rr * cols + c];
+            a1 += partial[base + (rr + 1) * cols + c];
+            a2 += partial[base + (rr + 2) * cols + c];
+            a3 += partial[base + (rr + 3) * cols + c];
+        }
+        for (; rr < slices; rr++) {
+            a0 += partial[base + rr * cols + c];
+        }
+        return (a0 + a1) + (a2 + a3);
     }
 
     /**
