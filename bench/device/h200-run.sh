@@ -27,7 +27,7 @@ for s in $steps; do
     random48b) # the real 48B-A3B config, random bf16 weights generated on the device (no checkpoint, no host copy)
                timeout ${RANDOM48B_TIMEOUT:-170} $J -jar cli/target/kimi-tornado.jar generate --random-weights real48B --device ${GEN_DEVICE:-cuda:0} \
                  --random-prompt ${PROMPT:-16} --max-tokens ${GEN:-128} --max-context 4352 --ignore-eos --warmup --print-ids \
-                 > "$OUT/random48b-${GEN_DEVICE:-cuda:0}.log" 2>&1; echo "rc=$?"; tail -8 "$OUT/random48b-${GEN_DEVICE:-cuda:0}.log" | cut -c1-400 ;;
+                 > "$OUT/random48b-$(echo ${GEN_DEVICE:-cuda:0} | tr : _).log" 2>&1; echo "rc=$?"; tail -8 "$OUT/random48b-$(echo ${GEN_DEVICE:-cuda:0} | tr : _).log" | cut -c1-400 ;;
     bench48b)  timeout ${BENCH_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights real48B --devices ${BENCH_DEVICES:-cuda:0,opencl:1:0} \
                  --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat ${REPEAT:-2} --no-cold-jit ${BENCH_ARGS:-} --label "H200, random real48B bf16 weights" \
                  --json "$OUT/bench-h200.json" > "$OUT/bench-h200.log" 2>&1; echo "rc=$?"; tail -40 "$OUT/bench-h200.log" ;;
