@@ -15,6 +15,7 @@ import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
 import ai.kimitornado.model.kernels.MlaAttentionCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
+import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaQueryAbsorb;
 import ai.kimitornado.model.kernels.MlaValueUp;
@@ -77,6 +78,8 @@ final class ForwardGraphBuilder {
     private final int maxLocal;
     /** Work-group size of the MLA flash attention (4 warps: 4 groups of 47 KiB local memory fit one H200 SM). */
     private static final int FLASH_LOCAL = 128;
+    /** Work-group size of the MLA prefill attention (MlaFlashPrefill's 4×4 / 4×2 register tiles fill 64). */
+    private static final int FLASH_PREFILL_LOCAL = 64;
     private List<KernelLaunch> launches;
     private int capacity;
 
@@ -233,8 +236,10 @@ final class ForwardGraphBuilder {
         // absorbed attention as MQA over the latent cache (MlaFlashAttention); MlaAttentionPartial is its reference
         // (a chunk graph smaller than the buffers keeps their prefill tiling: its partials fit, capacity ≤ C)
         MlaTiling tiling = capacity == 1 ? b.mlaDecode : b.mlaPrefill;
-        int local = pow2AtMost(FLASH_LOCAL, maxLocal);
-        launch(p + "attn_flash", MlaFlashAttention.class, "apply",
+        // decode: latency-bound, 128 work-items per group; prefill: throughput-bound, larger register tiles
+        Class<?> flash = capacity == 1 ? MlaFlashAttention.class : MlaFlashPrefill.class;
+        int local = pow2AtMost(capacity == 1 ? FLASH_LOCAL : FLASH_PREFILL_LOCAL, maxLocal);
+        launch(p + "attn_flash", flash, "apply",
                 new long[][] {{tiling.groups(heads) * local, capacity}, {local, 1}},
                 ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
                 tiling.headBlock(), tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link MlaFlashAttention} (+ {@link MlaAttentionCombine} when split) against a float64 softmax attention over the
+ * {@link MlaFlashAttention} and its prefill form {@link MlaFlashPrefill} (+ {@link MlaAttentionCombine} when split)
+ * against a float64 softmax attention over the
  * latent cache computed here, and against the reference kernel pair {@link MlaAttentionPartial} +
  * {@link MlaAttentionCombine}: fresh random queries and cache, poisoned outputs, contexts that are not multiples
  * of the key tile or the split, positions 0, 1 and the last one of the cache, head counts that are not multiples of
@@ -55,17 +56,10 @@ class MlaFlashAttentionTest {
         FloatArray q = FloatArray.fromArray(data.uniform(capacity * heads * qRow, 1f));
         FloatArray cache = FloatArray.fromArray(data.uniform(maxCtx * row, 1f));
         IntArray meta = meta(position, count);
-        FloatArray partials = poisoned(Math.max(1, capacity * heads * splits * (lora + 2)));
-        FloatArray latentCtx = poisoned(capacity * heads * lora);
-        long groups = (long) ((heads + headBlock - 1) / headBlock) * splits;
-        KernelDevices.launch(device, MlaFlashAttention.class, "apply", dims(groups * local, capacity), dims(local, 1),
-                new KernelContext(), qLat, q, cache, partials, latentCtx, meta, heads, nope, rope, lora, headBlock,
-                keyTile, splits, scale);
-        if (splits > 1) {
-            KernelDevices.launch(device, MlaAttentionCombine.class, "apply",
-                    dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity), dims(64, 1),
-                    new KernelContext(), partials, latentCtx, meta, heads, lora, splits);
-        }
+        FloatArray latentCtx = runFlash(MlaFlashAttention.class, qLat, q, cache, meta, heads, nope, rope, lora,
+                headBlock, keyTile, splits, scale, capacity, local);
+        FloatArray prefillCtx = runFlash(MlaFlashPrefill.class, qLat, q, cache, meta, heads, nope, rope, lora,
+                headBlock, keyTile, splits, scale, capacity, local);
         // the reference kernel pair on the same inputs
         int refSplitLen = 16;
         int refSplits = (maxCtx + refSplitLen - 1) / refSplitLen;
@@ -79,6 +73,7 @@ class MlaFlashAttentionTest {
                 new KernelContext(), refPartials, refCtx, meta, heads, lora, refSplits);
 
         double worst = 0;
+        double worstPrefill = 0;
         double worstRef = 0;
         for (int t = 0; t < count; t++) {
             for (int h = 0; h < heads; h++) {
@@ -86,12 +81,35 @@ class MlaFlashAttentionTest {
                 String what = "token " + t + " (position " + (position + t) + ") head " + h;
                 int at = (t * heads + h) * lora;
                 worst = Math.max(worst, assertClose(what, expected, 0, latentCtx, at, lora, 2e-5, 2e-4));
+                worstPrefill = Math.max(worstPrefill, assertClose(what + " (MlaFlashPrefill)", expected, 0, prefillCtx,
+                        at, lora, 2e-5, 2e-4));
                 worstRef = Math.max(worstRef, assertClose(what + " (reference kernels)", expected, 0, refCtx, at, lora,
                         2e-5, 2e-4));
             }
         }
         TestData.assertAllNaN("rows past the chunk's count", latentCtx, count * heads * lora, capacity * heads * lora);
-        System.out.println("  flash max |Δ| " + worst + ", reference kernels max |Δ| " + worstRef);
+        TestData.assertAllNaN("rows past the chunk's count (MlaFlashPrefill)", prefillCtx, count * heads * lora,
+                capacity * heads * lora);
+        System.out.println("  flash max |Δ| " + worst + ", flash prefill " + worstPrefill + ", reference kernels "
+                + worstRef);
+    }
+
+    /** One flash kernel (+ the combine when split) into a poisoned context buffer. */
+    private FloatArray runFlash(Class<?> kernel, FloatArray qLat, FloatArray q, FloatArray cache, IntArray meta,
+                                int heads, int nope, int rope, int lora, int headBlock, int keyTile, int splits,
+                                float scale, int capacity, int local) {
+        FloatArray partials = poisoned(Math.max(1, capacity * heads * splits * (lora + 2)));
+        FloatArray latentCtx = poisoned(capacity * heads * lora);
+        long groups = (long) ((heads + headBlock - 1) / headBlock) * splits;
+        KernelDevices.launch(device, kernel, "apply", dims(groups * local, capacity), dims(local, 1),
+                new KernelContext(), qLat, q, cache, partials, latentCtx, meta, heads, nope, rope, lora, headBlock,
+                keyTile, splits, scale);
+        if (splits > 1) {
+            KernelDevices.launch(device, MlaAttentionCombine.class, "apply",
+                    dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity), dims(64, 1),
+                    new KernelContext(), partials, latentCtx, meta, heads, lora, splits);
+        }
+        return latentCtx;
     }
 
     /** softmax_s≤p((qLat·c_s + q_rope·kr_s)·scale) · c_s in float64, over the first {@code visible} cache rows. */
