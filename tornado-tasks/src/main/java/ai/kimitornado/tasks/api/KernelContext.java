@@ -99,6 +99,85 @@ public class KernelContext {
         return java.lang.reflect.Array.newInstance(componentType, length);
     }
 
+    // ---------------------------------------------------------------- warp operations
+
+    /**
+     * Lanes per warp on every backend (so results are identical across devices): a warp is 32 consecutive
+     * work-items in linear local-id order {@code localIdx + sx * (localIdy + sy * localIdz)}.
+     */
+    public static final int WARP_SIZE = 32;
+
+    /**
+     * Warp operations ({@link #shuffleDown}, {@link #shuffleXor}, {@link #warpSum}) are collective: EVERY
+     * work-item of the work-group must reach each call, in the same order (uniform control flow, like a barrier;
+     * on devices that emulate them through local memory they are barriers). The work-group size (x*y*z) must be a
+     * multiple of {@link #WARP_SIZE} and at most 1024, the global size a multiple of it (checked at launch: the
+     * error names the kernel). Only the low 5 bits of {@code delta}/{@code laneMask} are used (as PTX does).
+     * PTX: {@code shfl.sync} over the full warp; OpenCL C and SPIR-V: exact emulation through local memory
+     * (publish, barrier, read, barrier); JVM: the same exchange through the group state.
+     *
+     * @return the {@code value} of lane {@code lane + delta} of the caller's warp, or the caller's own
+     *         {@code value} if that is past lane 31 (CUDA {@code __shfl_down_sync} semantics)
+     */
+    public float shuffleDown(float value, int delta) {
+        return Float.intBitsToFloat(exchange(Float.floatToRawIntBits(value), delta, false));
+    }
+
+    /** {@link #shuffleDown(float, int)} on ints. */
+    public int shuffleDown(int value, int delta) {
+        return exchange(value, delta, false);
+    }
+
+    /** The {@code value} of lane {@code lane ^ laneMask} of the caller's warp (see {@link #shuffleDown(float, int)}). */
+    public float shuffleXor(float value, int laneMask) {
+        return Float.intBitsToFloat(exchange(Float.floatToRawIntBits(value), laneMask, true));
+    }
+
+    /** {@link #shuffleXor(float, int)} on ints. */
+    public int shuffleXor(int value, int laneMask) {
+        return exchange(value, laneMask, true);
+    }
+
+    /**
+     * Sum of {@code value} over the 32 lanes of the caller's warp, returned to every lane with the same bits on
+     * every backend: a fixed xor butterfly {@code v += shuffleXor(v, m)} for m = 16, 8, 4, 2, 1 (each pair adds the
+     * same two numbers, so all lanes agree). Collective: see {@link #shuffleDown(float, int)}.
+     */
+    public float warpSum(float value) {
+        float v = value;
+        for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
+            v += shuffleXor(v, m);
+        }
+        return v;
+    }
+
+    /** {@link #warpSum(float)} on ints (wrapping). */
+    public int warpSum(int value) {
+        int v = value;
+        for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
+            v += shuffleXor(v, m);
+        }
+        return v;
+    }
+
+    /** JVM exchange: publish, barrier, read the source lane, barrier (the next exchange reuses the array). */
+    private int exchange(int bits, int laneOperand, boolean xor) {
+        int groupSize = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
+        if (group == null || groupSize % WARP_SIZE != 0) {
+            throw new IllegalStateException("warp operations need a work-group whose size is a multiple of " + WARP_SIZE
+                    + " (this work-item's group has " + groupSize + (group == null ? ", outside a launch" : "") + ")");
+        }
+        int linear = localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz);
+        int lane = laneOperand & (WARP_SIZE - 1);
+        int source = xor ? linear ^ lane : linear + (((linear & (WARP_SIZE - 1)) + lane < WARP_SIZE) ? lane : 0);
+        int[] scratch = group.warpScratch(groupSize);
+        scratch[linear] = bits;
+        group.barrier();
+        int result = scratch[source];
+        group.barrier();
+        return result;
+    }
+
     private static final VarHandle INTS = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONGS = ValueLayout.JAVA_LONG.varHandle();
 

@@ -16,4 +16,10 @@ public interface WorkGroupState {
      * {@code short[]} (fp16 bits) of {@code length} elements, per {@code componentType}.
      */
     Object localArray(int ordinal, Class<?> componentType, int length);
+
+    /**
+     * The group-shared exchange array of the warp operations: {@code groupSize} ints (one per work-item, by linear
+     * local id), the same array for every caller of the group (the first creates it).
+     */
+    int[] warpScratch(int groupSize);
 }

@@ -11,6 +11,9 @@ import ai.kimitornado.tasks.jit.ir.Ops.CmpOp;
 import ai.kimitornado.tasks.jit.ir.Ops.ConvOp;
 import ai.kimitornado.tasks.jit.ir.Ops.Fence;
 import ai.kimitornado.tasks.jit.ir.Ops.MathOp;
+import ai.kimitornado.tasks.jit.ir.Ops.ShuffleMode;
+import ai.kimitornado.tasks.jit.ir.Ops.BinOp;
+import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.jit.ir.Reg;
 import ai.kimitornado.tasks.jit.ir.Type;
 import java.lang.constant.ClassDesc;
@@ -215,6 +218,29 @@ final class Intrinsics {
                 Reg r = kb.newReg(ref.elem().registerType(), null);
                 kb.emit(new Instr.AtomicAdd(r, ref, index, value));
                 return new Prim(r, null);
+            }
+            case "shuffleDown", "shuffleXor", "warpSum" -> {
+                Operand value = prim(t, args.get(0), name);
+                if (value.type() != Type.I32 && value.type() != Type.F32) {
+                    throw t.error(t.currentInsn(), "KernelContext." + name + " on " + value.type() + " (int and float only)");
+                }
+                kb.usesBarriers = true; // the local-memory emulations synchronise the group; the JVM blocks there
+                if (!name.equals("warpSum")) {
+                    Reg r = kb.newReg(value.type(), null);
+                    kb.emit(new Instr.WarpShuffle(r, name.equals("shuffleDown") ? ShuffleMode.DOWN : ShuffleMode.XOR,
+                            value, prim(t, args.get(1), name)));
+                    return new Prim(r, null);
+                }
+                // fixed xor butterfly: every lane adds the same pairs in the same order, so all get the same bits
+                Operand acc = value;
+                for (int offset = KernelContext.WARP_SIZE / 2; offset > 0; offset >>= 1) {
+                    Reg other = kb.newReg(value.type(), null);
+                    kb.emit(new Instr.WarpShuffle(other, ShuffleMode.XOR, acc, Const.i32(offset)));
+                    Reg sum = kb.newReg(value.type(), null);
+                    kb.emit(new Instr.Binary(sum, BinOp.ADD, acc, other));
+                    acc = sum;
+                }
+                return new Prim(acc, null);
             }
             default -> throw t.error(t.currentInsn(), "KernelContext." + name + " is not available in kernels");
         }

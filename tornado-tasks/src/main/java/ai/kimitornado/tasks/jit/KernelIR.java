@@ -25,6 +25,54 @@ public record KernelIR(String name, KernelRef ref, List<KernelParam> params, Lis
                        List<Reg> registers, boolean usesKernelContext, boolean usesBarriers, boolean usesAtomics,
                        boolean usesFp64, boolean usesFp16, String bytecodeHash) {
 
+    /**
+     * True if the kernel uses warp operations (KernelContext shuffles / warp sums): it must be launched with a
+     * work-group size that is a multiple of {@code KernelContext.WARP_SIZE}, at most {@link #MAX_WARP_GROUP}, and a
+     * global size that is a multiple of it (see {@code WarpLaunchRules}).
+     */
+    public boolean usesWarpOps() {
+        for (Block b : blocks) {
+            for (ai.kimitornado.tasks.jit.ir.Instr i : b.instrs()) {
+                if (i instanceof ai.kimitornado.tasks.jit.ir.Instr.WarpShuffle) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Largest work-group of a warp kernel: the OpenCL/SPIR-V emulation exchanges through this many ints of local memory. */
+    public static final int MAX_WARP_GROUP = 1024;
+
+    /**
+     * Null if {@code global}/{@code local} (per dimension; local null = driver's choice) suit this kernel, else why
+     * not, naming the kernel: a kernel with warp operations needs an explicit work-group whose size (product) is a
+     * multiple of 32 and at most {@link #MAX_WARP_GROUP}, and global sizes that are multiples of the local ones
+     * (a partial last group would have a partial warp).
+     */
+    public String warpLaunchProblem(long[] global, long[] local) {
+        if (!usesWarpOps()) {
+            return null;
+        }
+        String kernel = (ref != null ? ref.owner().getSimpleName() + "." : "") + name;
+        if (local == null) {
+            return kernel + " uses warp operations: give it an explicit work-group size (a multiple of 32), not the driver's choice";
+        }
+        long size = 1;
+        for (int d = 0; d < local.length; d++) {
+            size *= local[d];
+            if (local[d] <= 0 || global[d] % local[d] != 0) {
+                return kernel + " uses warp operations: global size " + java.util.Arrays.toString(global)
+                        + " must be a multiple of the work-group size " + java.util.Arrays.toString(local) + " in every dimension";
+            }
+        }
+        if (size % 32 != 0 || size > MAX_WARP_GROUP) {
+            return kernel + " uses warp operations: work-group size " + java.util.Arrays.toString(local) + " = " + size
+                    + " work-items must be a multiple of 32 (whole warps) and at most " + MAX_WARP_GROUP;
+        }
+        return null;
+    }
+
     /** The IR as text, for --print-kernel and debugging. */
     public String dump() {
         return IrPrinter.print(this);

@@ -158,6 +158,7 @@ final class Passes {
             case Instr.MathCall m -> new Instr.MathCall(m.dst(), m.op(), m.args().stream().map(a -> sub(a, k)).toList());
             case Instr.Load l -> new Instr.Load(l.dst(), l.array(), sub(l.index(), k));
             case Instr.LoadPacked l -> new Instr.LoadPacked(l.dst(), l.array(), sub(l.index(), k));
+            case Instr.WarpShuffle w -> new Instr.WarpShuffle(w.dst(), w.mode(), sub(w.value(), k), sub(w.lane(), k));
             case Instr.Store s -> new Instr.Store(s.array(), sub(s.index(), k), sub(s.value(), k));
             case Instr.AtomicAdd a -> new Instr.AtomicAdd(a.dst(), a.array(), sub(a.index(), k), sub(a.value(), k));
             default -> i;
@@ -398,6 +399,7 @@ final class Passes {
             case Instr.MathCall m -> new Instr.MathCall(d, m.op(), m.args());
             case Instr.Load l -> new Instr.Load(d, l.array(), l.index());
             case Instr.LoadPacked l -> new Instr.LoadPacked(d, l.array(), l.index());
+            case Instr.WarpShuffle w -> new Instr.WarpShuffle(d, w.mode(), w.value(), w.lane());
             case Instr.AtomicAdd a -> new Instr.AtomicAdd(d, a.array(), a.index(), a.value());
             case Instr.ArrayLength a -> new Instr.ArrayLength(d, a.array());
             case Instr.WorkItem w -> new Instr.WorkItem(d, w.builtin(), w.dim());

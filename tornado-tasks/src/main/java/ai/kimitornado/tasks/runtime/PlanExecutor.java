@@ -263,6 +263,10 @@ public final class PlanExecutor implements AutoCloseable {
             events.add(null);
             return;
         }
+        String warpProblem = c.ir().warpLaunchProblem(grid.global(), grid.local());
+        if (warpProblem != null) {
+            throw new TornadoRuntimeException("task " + c.qualifiedName + ": " + warpProblem);
+        }
         long t0 = System.nanoTime();
         LaunchEvent e = device.launch(c.kernel(), c.args(), grid, profile);
         long launchNanos = System.nanoTime() - t0;

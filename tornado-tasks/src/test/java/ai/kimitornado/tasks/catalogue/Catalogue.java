@@ -144,6 +144,29 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
                     poisonFloats(rows), cols};
             }, Grid.of1d(6 * WideLoadKernels.GEMV_GROUP, WideLoadKernels.GEMV_GROUP), 0),
+            // warp operations (KernelContext shuffles and warp sums)
+            entry(WarpKernels.class, "shuffles", s -> {
+                Random r = new Random(s);
+                int items = 256;
+                return new Object[] {new KernelContext(), floats(r, items, -8, 8), ints(r, items), ints(r, items),
+                    poisonFloats(6 * items), poisonInts(4 * items)};
+            }, Grid.of1d(256, 64), 0),
+            // 2D work-groups of 16 x 4: warps are cut along the linear local id x + 16 * y
+            new CatalogueEntry("WarpKernels.shuffles[2d]", KernelRef.of(WarpKernels.class, "shuffles"), s -> {
+                Random r = new Random(s);
+                int items = 64 * 4;
+                return new Object[] {new KernelContext(), floats(r, items, -8, 8), ints(r, items), ints(r, items),
+                    poisonFloats(6 * items), poisonInts(4 * items)};
+            }, new Grid(new long[] {64, 4}, new long[] {16, 4}), 0),
+            entry(WarpKernels.class, "blockSum", s -> new Object[] {new KernelContext(),
+                floats(new Random(s), 3 * WarpKernels.GROUP, -1, 1), poisonFloats(3)},
+                    Grid.of1d(3 * WarpKernels.GROUP, WarpKernels.GROUP), 0),
+            entry(WarpKernels.class, "gemvWarpRows", s -> {
+                Random r = new Random(s);
+                int rows = 3 * WarpKernels.ROWS_PER_GROUP, cols = 4 * 32 * 3 + 36; // a partial last stride
+                return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
+                    poisonFloats(rows), cols};
+            }, Grid.of1d(3 * 128, 128), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

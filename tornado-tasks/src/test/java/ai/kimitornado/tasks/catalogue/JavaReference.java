@@ -62,6 +62,13 @@ public final class JavaReference {
                 }
             }
 
+            private final int[] warp = new int[groupSize];
+
+            @Override
+            public int[] warpScratch(int size) {
+                return warp;
+            }
+
             @Override
             public Object localArray(int ordinal, Class<?> type, int length) {
                 return shared.computeIfAbsent(ordinal, k -> java.lang.reflect.Array.newInstance(type, length));

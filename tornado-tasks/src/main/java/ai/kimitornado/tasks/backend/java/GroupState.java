@@ -69,6 +69,21 @@ final class GroupState implements WorkGroupState {
         advanced.signalAll();
     }
 
+    private int[] warpScratch;
+
+    @Override
+    public int[] warpScratch(int groupSize) {
+        lock.lock();
+        try {
+            if (warpScratch == null) {
+                warpScratch = new int[groupSize];
+            }
+            return warpScratch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Object localArray(int ordinal, Class<?> componentType, int length) {
         lock.lock();

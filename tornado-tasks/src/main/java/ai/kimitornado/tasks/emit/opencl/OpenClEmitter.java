@@ -91,6 +91,12 @@ public final class OpenClEmitter {
             for (Reg r : ir.registers()) {
                 body.append("  ").append(cType(r.type())).append(' ').append(reg(r)).append(";\n");
             }
+            if (ir.usesWarpOps()) {
+                // warp shuffles exchange through local memory: one int per work-item, indexed by linear local id
+                body.append("  __local int kt_warp[").append(KernelIR.MAX_WARP_GROUP).append("];\n");
+                body.append("  int kt_lid = (int)(get_local_id(0) + get_local_size(0) * (get_local_id(1)")
+                        .append(" + get_local_size(1) * get_local_id(2)));\n");
+            }
             Set<Block> targeted = new HashSet<>();
             List<Block> blocks = ir.blocks();
             for (int i = 0; i < blocks.size(); i++) {
@@ -276,11 +282,30 @@ public final class OpenClEmitter {
                     case GLOBAL_SIZE -> "get_global_size";
                     case LOCAL_SIZE -> "get_local_size";
                 } + "(" + w.dim() + ")");
+                case Instr.WarpShuffle w -> warpShuffle(w);
                 case Instr.Barrier b -> body.append(switch (b.fence()) {
                     case LOCAL -> "barrier(CLK_LOCAL_MEM_FENCE);";
                     case GLOBAL -> "barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);";
                 });
             }
+        }
+
+        /**
+         * Emulated shuffle (exact on every OpenCL device): publish, barrier, read the source lane, barrier (so the
+         * next exchange cannot overwrite a value before every lane has read it). kt_lid's warp starts at
+         * kt_lid & ~31 because group sizes are multiples of 32.
+         */
+        private void warpShuffle(Instr.WarpShuffle w) {
+            boolean f = w.value().type() == Type.F32;
+            String lane = "(" + op(w.lane()) + " & 31)";
+            String source = switch (w.mode()) {
+                case DOWN -> "kt_lid + ((kt_lid & 31) + " + lane + " < 32 ? " + lane + " : 0)";
+                case XOR -> "kt_lid ^ " + lane;
+            };
+            body.append("kt_warp[kt_lid] = ").append(f ? "as_int(" + op(w.value()) + ")" : op(w.value()))
+                    .append("; barrier(CLK_LOCAL_MEM_FENCE); ");
+            assign(w.dst(), f ? "as_float(kt_warp[" + source + "])" : "kt_warp[" + source + "]");
+            body.append(" barrier(CLK_LOCAL_MEM_FENCE);");
         }
 
         private void assign(Reg dst, String expr) {

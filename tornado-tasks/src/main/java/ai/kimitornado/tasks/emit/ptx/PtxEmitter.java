@@ -235,7 +235,22 @@ public final class PtxEmitter {
                 }
                 case Instr.WorkItem w -> workItem(w);
                 case Instr.Barrier b -> code.line("bar.sync 0"); // orders shared and global accesses within the CTA
+                case Instr.WarpShuffle w -> warpShuffle(w);
             }
+        }
+
+        /**
+         * One shfl.sync over the full warp (the launch guarantees whole warps; uniform control flow is the kernel's
+         * contract). b's low 5 bits count, as the IR specifies; c = 0x1f: no segments, clamp at lane 31, so .down
+         * past the warp keeps the caller's own value.
+         */
+        private void warpShuffle(Instr.WarpShuffle w) {
+            String mode = switch (w.mode()) {
+                case DOWN -> "down";
+                case XOR -> "bfly";
+            };
+            code.line("shfl.sync." + mode + ".b32 " + dst(w.dst()) + ", " + reg(w.value()) + ", " + src(w.lane())
+                    + ", 0x1f, 0xffffffff");
         }
 
         private void move(Reg dst, Operand src) {

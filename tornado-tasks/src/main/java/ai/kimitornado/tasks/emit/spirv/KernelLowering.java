@@ -42,6 +42,9 @@ final class KernelLowering {
     private final Map<Integer, Integer> paramValues = new HashMap<>();
     private final Map<Integer, Integer> arraySizeValues = new HashMap<>();
     private final Map<Integer, Integer> localArrayVariables = new HashMap<>();
+    /** Warp emulation: the Workgroup int[MAX_WARP_GROUP] exchange array and the linear local id (entry block). */
+    private int warpScratch;
+    private int linearLocalId;
 
     KernelLowering(KernelIR ir) {
         this.ir = ir;
@@ -80,6 +83,9 @@ final class KernelLowering {
             f.block(blockLabels.get(block.id()));
             if (entry) {
                 bindScalarParameters();
+                if (warpScratch != 0) {
+                    linearLocalId = linearLocalId();
+                }
                 entry = false;
             }
             for (Instr instr : block.instrs()) {
@@ -107,6 +113,11 @@ final class KernelLowering {
     }
 
     private void declareLocalArrays() {
+        if (ir.usesWarpOps()) {
+            int arrayType = m.typeArray(t.i32, KernelIR.MAX_WARP_GROUP);
+            warpScratch = m.globalVariable(t.pointer(Spv.StorageClass.Workgroup, arrayType), Spv.StorageClass.Workgroup);
+            m.name(warpScratch, "kt_warp");
+        }
         for (LocalArray local : ir.localArrays()) {
             int arrayType = m.typeArray(t.memory(local.elem()), local.length());
             int variable = m.globalVariable(t.pointer(Spv.StorageClass.Workgroup, arrayType), Spv.StorageClass.Workgroup);
@@ -195,6 +206,7 @@ final class KernelLowering {
             }
             case Instr.WorkItem wi -> write(wi.dst(), workItem(wi));
             case Instr.Barrier br -> barrier(br);
+            case Instr.WarpShuffle ws -> write(ws.dst(), warpShuffle(ws));
         }
     }
 
@@ -319,6 +331,46 @@ final class KernelLowering {
                 | (barrier.fence() == ai.kimitornado.tasks.jit.ir.Ops.Fence.GLOBAL ? Spv.SEMANTICS_CROSS_WORKGROUP_MEMORY : 0);
         int workgroup = m.constantI32(Spv.SCOPE_WORKGROUP);
         f.opVoid(SpirvOp.ControlBarrier, workgroup, workgroup, m.constantI32(semantics));
+    }
+
+    // ---- warp shuffles (emulated through Workgroup memory, exactly like the OpenCL C emitter) ----
+
+    /** x + sx * (y + sy * z): the order warps are cut in (32 consecutive linear ids). */
+    private int linearLocalId() {
+        int[] id = new int[3], size = new int[3];
+        for (int d = 0; d < 3; d++) {
+            id[d] = workItem(new Instr.WorkItem(null, ai.kimitornado.tasks.jit.ir.Ops.Builtin.LOCAL_ID, d));
+            size[d] = workItem(new Instr.WorkItem(null, ai.kimitornado.tasks.jit.ir.Ops.Builtin.LOCAL_SIZE, d));
+        }
+        int yz = f.op(SpirvOp.IAdd, t.i32, id[1], f.op(SpirvOp.IMul, t.i32, size[1], id[2]));
+        return f.op(SpirvOp.IAdd, t.i32, id[0], f.op(SpirvOp.IMul, t.i32, size[0], yz));
+    }
+
+    private int warpSlot(int linearId) {
+        return f.op(SpirvOp.InBoundsPtrAccessChain, t.pointer(Spv.StorageClass.Workgroup, t.i32), warpScratch,
+                m.constantI64(0), f.op(SpirvOp.SConvert, t.i64, linearId));
+    }
+
+    /** Publish, barrier, read the source lane, barrier (the next exchange must not overwrite unread values). */
+    private int warpShuffle(Instr.WarpShuffle ws) {
+        boolean isFloat = ws.value().type() == Type.F32;
+        int value = read(ws.value());
+        f.storeAligned(warpSlot(linearLocalId), isFloat ? f.op(SpirvOp.Bitcast, t.i32, value) : value, 4);
+        Instr.Barrier local = new Instr.Barrier(ai.kimitornado.tasks.jit.ir.Ops.Fence.LOCAL);
+        barrier(local);
+        int lane = f.op(SpirvOp.BitwiseAnd, t.i32, read(ws.lane()), m.constantI32(31));
+        int source = switch (ws.mode()) {
+            case DOWN -> {
+                int own = f.op(SpirvOp.BitwiseAnd, t.i32, linearLocalId, m.constantI32(31));
+                int inside = f.op(SpirvOp.SLessThan, t.bool, f.op(SpirvOp.IAdd, t.i32, own, lane), m.constantI32(32));
+                int step = f.op(SpirvOp.Select, t.i32, inside, lane, m.constantI32(0));
+                yield f.op(SpirvOp.IAdd, t.i32, linearLocalId, step);
+            }
+            case XOR -> f.op(SpirvOp.BitwiseXor, t.i32, linearLocalId, lane);
+        };
+        int bits = f.loadAligned(t.i32, warpSlot(source), 4);
+        barrier(local);
+        return isFloat ? f.op(SpirvOp.Bitcast, t.f32, bits) : bits;
     }
 
     // ---- control flow ----

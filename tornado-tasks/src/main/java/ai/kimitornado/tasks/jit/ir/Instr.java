@@ -6,6 +6,7 @@ import ai.kimitornado.tasks.jit.ir.Ops.CmpOp;
 import ai.kimitornado.tasks.jit.ir.Ops.ConvOp;
 import ai.kimitornado.tasks.jit.ir.Ops.Fence;
 import ai.kimitornado.tasks.jit.ir.Ops.MathOp;
+import ai.kimitornado.tasks.jit.ir.Ops.ShuffleMode;
 import ai.kimitornado.tasks.jit.ir.Ops.UnOp;
 import java.util.List;
 
@@ -99,5 +100,15 @@ public sealed interface Instr {
         public Reg dst() { return null; }
         public List<Operand> uses() { return List.of(); }
         public boolean hasSideEffects() { return true; }
+    }
+
+    /**
+     * dst = {@code value} (I32 or F32, exchanged as raw bits) of another lane of the caller's warp (32 consecutive
+     * work-items in linear local-id order x + y*sx + z*sx*sy), per {@link ShuffleMode}; {@code lane} is I32 and only
+     * its low 5 bits count. Every work-item of the work-group executes it (uniform control flow, like a barrier);
+     * the group size is a multiple of 32 (checked at launch). Emulations through local memory add barriers.
+     */
+    record WarpShuffle(Reg dst, ShuffleMode mode, Operand value, Operand lane) implements Instr {
+        public List<Operand> uses() { return List.of(value, lane); }
     }
 }

@@ -57,4 +57,11 @@ public final class Ops {
 
     /** LOCAL: barrier with local-memory fence; GLOBAL: barrier with global (and local) memory fence. */
     public enum Fence { LOCAL, GLOBAL }
+
+    /**
+     * Warp shuffles (warp = 32 consecutive work-items in linear local-id order; only the low 5 bits of the lane
+     * operand count, as in PTX). DOWN: the value of lane + delta when that is < 32, else the caller's own value.
+     * XOR: the value of lane ^ mask.
+     */
+    public enum ShuffleMode { DOWN, XOR }
 }
