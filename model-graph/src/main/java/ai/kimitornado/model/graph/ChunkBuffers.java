@@ -44,6 +44,7 @@ public final class ChunkBuffers {
     final FloatArray attn;          // [C * H*v]
     // MLP / MoE
     final FloatArray denseAct;      // [C * I_dense]
+    final FloatArray denseGate;     // [C * I_dense] gate projection of a chunk (GEMM path; SiluMulRows folds it in)
     final FloatArray routerLogits;  // [C*E]
     final IntArray expertIds;       // [C*slots]
     final FloatArray expertWeights; // [C*slots]
@@ -106,6 +107,7 @@ public final class ChunkBuffers {
         latentCtx = new FloatArray(c * d.mlaHeads() * d.kvLora());
         attn = new FloatArray(c * d.mlaHeads() * d.vDim());
         denseAct = new FloatArray(c * Math.max(1, d.denseInter()));
+        denseGate = new FloatArray(c > 1 ? c * Math.max(1, d.denseInter()) : 1);
         routerLogits = new FloatArray(c * Math.max(1, d.experts()));
         expertIds = new IntArray(c * Math.max(1, d.moeSlots()));
         expertWeights = new FloatArray(c * Math.max(1, d.moeSlots()));

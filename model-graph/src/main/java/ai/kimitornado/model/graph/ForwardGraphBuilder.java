@@ -33,6 +33,7 @@ import ai.kimitornado.model.kernels.RowGroups;
 import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
 import ai.kimitornado.model.kernels.ShortConvSilu;
+import ai.kimitornado.model.kernels.SiluMulRows;
 import ai.kimitornado.model.kernels.SwiGluGateUp;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
@@ -118,10 +119,7 @@ final class ForwardGraphBuilder {
             }
             rmsNorm(p + "post_norm", b.h, layer.postNorm(), b.xn);
             if (layer.dense() != null) {
-                ModelWeights.Mlp m = layer.dense();
-                launch(p + "mlp_gate_up", SwiGluGateUp.class, "gateUp", rowGroups(d.denseInter(), hid),
-                        ctx, m.gate(), m.up(), b.xn, b.denseAct, b.meta, d.denseInter(), hid);
-                linear(p + "mlp_down", m.down(), b.denseAct, b.h, hid, d.denseInter(), true);
+                denseMlp(p, layer.dense());
             } else {
                 moe(p, layer.moe());
             }
@@ -141,6 +139,30 @@ final class ForwardGraphBuilder {
     }
 
     /**
+     * Dense SwiGLU MLP (layer 0). A chunk runs gate and up as GEMMs (each weight read once per 64 tokens, not once
+     * per token as in the fused per-row {@link SwiGluGateUp}) and folds SiLU(gate)·up in one elementwise pass.
+     */
+    private void denseMlp(String p, ModelWeights.Mlp m) {
+        int hid = d.hidden();
+        int inter = d.denseInter();
+        if (usesTiledGemm()) {
+            linear(p + "mlp_gate", m.gate(), b.xn, b.denseGate, inter, hid, false);
+            linear(p + "mlp_up", m.up(), b.xn, b.denseAct, inter, hid, false);
+            launch(p + "mlp_silu_mul", SiluMulRows.class, "apply", grid1((long) capacity * inter),
+                    ctx, b.denseGate, b.denseAct, b.meta, inter);
+        } else {
+            launch(p + "mlp_gate_up", SwiGluGateUp.class, "gateUp", rowGroups(inter, hid),
+                    ctx, m.gate(), m.up(), b.xn, b.denseAct, b.meta, inter, hid);
+        }
+        linear(p + "mlp_down", m.down(), b.denseAct, b.h, hid, inter, true);
+    }
+
+    /** Whether chunk projections run as {@link GemmBf16Tiled} (capacity > 1 and 256-item work-groups exist). */
+    private boolean usesTiledGemm() {
+        return capacity > 1 && maxLocal >= GemmBf16Tiled.THREADS;
+    }
+
+    /**
      * Logits and the sampled id. A chunk keeps every row's logits only when asked ({@code allLogits}: forward,
      * verify); otherwise the LM head (vocab × hidden, the largest matrix) runs as a GEMV on the last valid row,
      * selected on the device with a one-token meta record that the GEMV and the sampler read.
@@ -151,9 +173,15 @@ final class ForwardGraphBuilder {
             linear("lm_head", w.lmHead(), b.xn, b.logits, d.vocab(), hid, false);
         } else {
             launch("lm_head_row", LastRowSelect.class, "apply", grid1(hid), ctx, b.xn, b.lastRow, b.meta, b.headMeta, hid);
-            int local = pow2AtMost(hid, maxLocal);
-            launch("lm_head", MatVecBf16.class, "matVec", new long[][] {{(long) d.vocab() * local, 1}, {local, 1}},
-                    ctx, w.lmHead(), 0, b.lastRow, b.logits, b.headMeta, d.vocab(), hid, 0);
+            if (!REFERENCE_DECODE && hid % 4 == 0) { // the decode GEMV: one token's row, headMeta's count is 1
+                RowGroups g = decodeRows("lm_head", d.vocab(), hid);
+                launch("lm_head", MatVecBf16Rows.class, "matVec", rows(g),
+                        ctx, w.lmHead(), 0, b.lastRow, b.logits, b.headMeta, d.vocab(), hid, 0, g.rowThreads());
+            } else {
+                int local = pow2AtMost(hid, maxLocal);
+                launch("lm_head", MatVecBf16.class, "matVec", new long[][] {{(long) d.vocab() * local, 1}, {local, 1}},
+                        ctx, w.lmHead(), 0, b.lastRow, b.logits, b.headMeta, d.vocab(), hid, 0);
+            }
         }
         IntArray sampleMeta = capacity == 1 || b.allLogits ? b.meta : b.headMeta; // which row of logits to sample
         int sampleLocal = pow2AtMost(d.vocab(), maxLocal);

@@ -8,9 +8,11 @@ import static ai.kimitornado.model.kernels.TestData.poisoned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.kimitornado.model.reference.Matrix;
+import ai.kimitornado.model.reference.SwiGluMlp;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,6 +89,46 @@ class GemmBf16TiledTest {
         double err = assertClose("gemm-tiled vs GemmBf16", expected, 0, fast, 0, count * rows, 1e-4, 1e-4);
         System.out.println("  gemm-tiled vs GemmBf16 " + rows + "x" + cols + "x" + count + ": max |Δ| " + err);
         assertAllNaN("gemm-tiled", fast, count * rows, capacity * rows);
+    }
+
+    /** The prefill dense MLP as the graph runs it: gate and up GEMMs, SiluMulRows, down GEMM with the residual. */
+    @ParameterizedTest(name = "dim {0} inter {1} tokens {2}/{3}")
+    @CsvSource({"64, 96, 5, 8", "256, 520, 70, 72"})
+    void denseSwiGluAsGemmsMatchesReferenceMlp(int dim, int inter, int count, int capacity) {
+        TestData data = new TestData(device + " swiglu-gemm " + dim + "x" + inter + "x" + count);
+        BFloat16Array gate = data.bf16(inter * dim, 0.3f);
+        BFloat16Array up = data.bf16(inter * dim, 0.3f);
+        BFloat16Array down = data.bf16(dim * inter, 0.3f);
+        float[] x = data.uniform(capacity * dim, 1f);
+        float[] residual = data.uniform(capacity * dim, 1f);
+        FloatArray xs = FloatArray.fromArray(x);
+        FloatArray gateOut = poisoned(capacity * inter);
+        FloatArray act = poisoned(capacity * inter);
+        FloatArray h = FloatArray.fromArray(residual);
+        IntArray meta = meta(0, count);
+        KernelDevices.launch(device, GemmBf16Tiled.class, "gemm", global(inter, capacity), dims(GemmBf16Tiled.THREADS, 1),
+                new KernelContext(), gate, 0, xs, gateOut, meta, inter, dim, 0);
+        KernelDevices.launch(device, GemmBf16Tiled.class, "gemm", global(inter, capacity), dims(GemmBf16Tiled.THREADS, 1),
+                new KernelContext(), up, 0, xs, act, meta, inter, dim, 0);
+        KernelDevices.launch(device, SiluMulRows.class, "apply", dims(roundUp((long) capacity * inter, 64)), dims(64),
+                new KernelContext(), gateOut, act, meta, inter);
+        KernelDevices.launch(device, GemmBf16Tiled.class, "gemm", global(dim, capacity), dims(GemmBf16Tiled.THREADS, 1),
+                new KernelContext(), down, 0, act, h, meta, dim, inter, 1);
+        SwiGluMlp mlp = new SwiGluMlp(TestData.matrix("gate", gate, 0, inter, dim),
+                TestData.matrix("up", up, 0, inter, dim), TestData.matrix("down", down, 0, dim, inter));
+        double worst = 0;
+        for (int t = 0; t < count; t++) {
+            float[] expected = mlp.forward(java.util.Arrays.copyOfRange(x, t * dim, (t + 1) * dim));
+            for (int i = 0; i < dim; i++) {
+                expected[i] += residual[t * dim + i];
+            }
+            worst = Math.max(worst, assertClose("swiglu-gemm token " + t, expected, 0, h, t * dim, dim, 1e-4, 1e-4));
+        }
+        System.out.println("  swiglu-gemm " + dim + "x" + inter + "x" + count + ": max |Δ| " + worst);
+        assertAllNaN("swiglu-gemm act", act, count * inter, capacity * inter);
+        for (int i = count * dim; i < capacity * dim; i++) {
+            assertEquals(residual[i], h.get(i), "swiglu-gemm: hidden element " + i + " past the valid tokens changed");
+        }
     }
 
     static long roundUp(long n, long m) {

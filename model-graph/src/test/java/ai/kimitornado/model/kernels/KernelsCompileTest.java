@@ -22,7 +22,7 @@ class KernelsCompileTest {
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
-            ResidualAdd.class, CopyRows.class, LastRowSelect.class,
+            ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class,
             MatVecBf16Rows.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);
 
     static Stream<Method> kernels() {
