@@ -54,26 +54,82 @@ public final class MoeGroupedDown {
         float y50 = 0f, y51 = 0f, y52 = 0f, y53 = 0f;
         float y60 = 0f, y61 = 0f, y62 = 0f, y63 = 0f;
         float y70 = 0f, y71 = 0f, y72 = 0f, y73 = 0f;
-        for (int k0 = 0; k0 < inter; k0 += MoeExpertGroups.TILE_DEPTH) {
-            for (int q = lid; q < DOWN_ROWS * MoeExpertGroups.TILE_DEPTH / 4; q += MoeExpertGroups.GEMM_THREADS) {
-                int row = q >> 3;
-                int kk = (q & 7) << 2;
-                int r = r0 + row;
-                int k = k0 + kk;
-                long w4 = (r < dim && k < inter) ? w2.getBits4(wBase + r * inter + k) : 0L; // I % 4 == 0
-                int at = kk * wStride + row;
-                ws[at] = BFloat16.packedToFloat(w4, 0);
-                ws[at + wStride] = BFloat16.packedToFloat(w4, 1);
-                ws[at + 2 * wStride] = BFloat16.packedToFloat(w4, 2);
-                ws[at + 3 * wStride] = BFloat16.packedToFloat(w4, 3);
-            }
-            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
-                int j = e >> 5;
-                int kk = e & 31;
-                int k = k0 + kk;
-                as[kk * aStride + j] = (j < n && k < inter) ? act.get(pairOf[j] * inter + k) : 0f;
-            }
+        // staging roles: quad (row sRow + 32i, depth sK..sK+3) of w2 (i < 8), act (pair xTok + 8i, depth xK) (i < 4)
+        int sRow = lid >> 3;
+        int sK = (lid & 7) << 2;
+        int xTok = lid >> 5;
+        int xK = lid & 31;
+        int sAt = sK * wStride + sRow;
+        int xAt = xK * aStride + xTok;
+        long q0, q1, q2, q3, q4, q5, q6, q7; // inter % 4 == 0: a quad is wholly inside or outside inter
+        float v0, v1, v2, v3;
+        int k0 = 0;
+        q0 = r0 + sRow < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow) * inter + k0 + sK) : 0L;
+        q1 = r0 + sRow + 32 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 32) * inter + k0 + sK) : 0L;
+        q2 = r0 + sRow + 64 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 64) * inter + k0 + sK) : 0L;
+        q3 = r0 + sRow + 96 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 96) * inter + k0 + sK) : 0L;
+        q4 = r0 + sRow + 128 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 128) * inter + k0 + sK) : 0L;
+        q5 = r0 + sRow + 160 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 160) * inter + k0 + sK) : 0L;
+        q6 = r0 + sRow + 192 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 192) * inter + k0 + sK) : 0L;
+        q7 = r0 + sRow + 224 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 224) * inter + k0 + sK) : 0L;
+        v0 = xTok < n && k0 + xK < inter ? act.get(pairOf[xTok] * inter + k0 + xK) : 0f;
+        v1 = xTok + 8 < n && k0 + xK < inter ? act.get(pairOf[xTok + 8] * inter + k0 + xK) : 0f;
+        v2 = xTok + 16 < n && k0 + xK < inter ? act.get(pairOf[xTok + 16] * inter + k0 + xK) : 0f;
+        v3 = xTok + 24 < n && k0 + xK < inter ? act.get(pairOf[xTok + 24] * inter + k0 + xK) : 0f;
+        while (k0 < inter) {
+            ws[sAt] = BFloat16.packedToFloat(q0, 0);
+            ws[sAt + 1 * wStride] = BFloat16.packedToFloat(q0, 1);
+            ws[sAt + 2 * wStride] = BFloat16.packedToFloat(q0, 2);
+            ws[sAt + 3 * wStride] = BFloat16.packedToFloat(q0, 3);
+            ws[sAt + 32] = BFloat16.packedToFloat(q1, 0);
+            ws[sAt + 32 + 1 * wStride] = BFloat16.packedToFloat(q1, 1);
+            ws[sAt + 32 + 2 * wStride] = BFloat16.packedToFloat(q1, 2);
+            ws[sAt + 32 + 3 * wStride] = BFloat16.packedToFloat(q1, 3);
+            ws[sAt + 64] = BFloat16.packedToFloat(q2, 0);
+            ws[sAt + 64 + 1 * wStride] = BFloat16.packedToFloat(q2, 1);
+            ws[sAt + 64 + 2 * wStride] = BFloat16.packedToFloat(q2, 2);
+            ws[sAt + 64 + 3 * wStride] = BFloat16.packedToFloat(q2, 3);
+            ws[sAt + 96] = BFloat16.packedToFloat(q3, 0);
+            ws[sAt + 96 + 1 * wStride] = BFloat16.packedToFloat(q3, 1);
+            ws[sAt + 96 + 2 * wStride] = BFloat16.packedToFloat(q3, 2);
+            ws[sAt + 96 + 3 * wStride] = BFloat16.packedToFloat(q3, 3);
+            ws[sAt + 128] = BFloat16.packedToFloat(q4, 0);
+            ws[sAt + 128 + 1 * wStride] = BFloat16.packedToFloat(q4, 1);
+            ws[sAt + 128 + 2 * wStride] = BFloat16.packedToFloat(q4, 2);
+            ws[sAt + 128 + 3 * wStride] = BFloat16.packedToFloat(q4, 3);
+            ws[sAt + 160] = BFloat16.packedToFloat(q5, 0);
+            ws[sAt + 160 + 1 * wStride] = BFloat16.packedToFloat(q5, 1);
+            ws[sAt + 160 + 2 * wStride] = BFloat16.packedToFloat(q5, 2);
+            ws[sAt + 160 + 3 * wStride] = BFloat16.packedToFloat(q5, 3);
+            ws[sAt + 192] = BFloat16.packedToFloat(q6, 0);
+            ws[sAt + 192 + 1 * wStride] = BFloat16.packedToFloat(q6, 1);
+            ws[sAt + 192 + 2 * wStride] = BFloat16.packedToFloat(q6, 2);
+            ws[sAt + 192 + 3 * wStride] = BFloat16.packedToFloat(q6, 3);
+            ws[sAt + 224] = BFloat16.packedToFloat(q7, 0);
+            ws[sAt + 224 + 1 * wStride] = BFloat16.packedToFloat(q7, 1);
+            ws[sAt + 224 + 2 * wStride] = BFloat16.packedToFloat(q7, 2);
+            ws[sAt + 224 + 3 * wStride] = BFloat16.packedToFloat(q7, 3);
+            as[xAt] = v0;
+            as[xAt + 8] = v1;
+            as[xAt + 16] = v2;
+            as[xAt + 24] = v3;
             ctx.localBarrier();
+            k0 += MoeExpertGroups.TILE_DEPTH;
+            if (k0 < inter) {
+                // the next depth step's loads are in flight while this step's fma run
+                q0 = r0 + sRow < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow) * inter + k0 + sK) : 0L;
+                q1 = r0 + sRow + 32 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 32) * inter + k0 + sK) : 0L;
+                q2 = r0 + sRow + 64 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 64) * inter + k0 + sK) : 0L;
+                q3 = r0 + sRow + 96 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 96) * inter + k0 + sK) : 0L;
+                q4 = r0 + sRow + 128 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 128) * inter + k0 + sK) : 0L;
+                q5 = r0 + sRow + 160 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 160) * inter + k0 + sK) : 0L;
+                q6 = r0 + sRow + 192 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 192) * inter + k0 + sK) : 0L;
+                q7 = r0 + sRow + 224 < dim && k0 + sK < inter ? w2.getBits4(wBase + (r0 + sRow + 224) * inter + k0 + sK) : 0L;
+                v0 = xTok < n && k0 + xK < inter ? act.get(pairOf[xTok] * inter + k0 + xK) : 0f;
+                v1 = xTok + 8 < n && k0 + xK < inter ? act.get(pairOf[xTok + 8] * inter + k0 + xK) : 0f;
+                v2 = xTok + 16 < n && k0 + xK < inter ? act.get(pairOf[xTok + 16] * inter + k0 + xK) : 0f;
+                v3 = xTok + 24 < n && k0 + xK < inter ? act.get(pairOf[xTok + 24] * inter + k0 + xK) : 0f;
+            }
             if (tt < n) {
                 for (int kk = 0; kk < MoeExpertGroups.TILE_DEPTH; kk++) {
                     int wr = kk * wStride + tr;

@@ -55,35 +55,87 @@ public final class MoeGroupedGateUp {
         }
         ctx.localBarrier();
         int wBase = expert * inter * dim;
-        float g00 = 0f, g01 = 0f, g02 = 0f, g03 = 0f, g10 = 0f, g11 = 0f, g12 = 0f, g13 = 0f, g20 = 0f, g21 = 0f, g22 = 0f, g23 = 0f, g30 = 0f, g31 = 0f, g32 = 0f, g33 = 0f;
-        float u00 = 0f, u01 = 0f, u02 = 0f, u03 = 0f, u10 = 0f, u11 = 0f, u12 = 0f, u13 = 0f, u20 = 0f, u21 = 0f, u22 = 0f, u23 = 0f, u30 = 0f, u31 = 0f, u32 = 0f, u33 = 0f;
-        for (int k0 = 0; k0 < dim; k0 += MoeExpertGroups.TILE_DEPTH) {
-            // quad q → (row q/8, depth 4·(q%8)): 8 work-items read one row's 32 weights as four 8-byte loads
-            for (int q = lid; q < GATE_UP_ROWS * MoeExpertGroups.TILE_DEPTH / 4; q += MoeExpertGroups.GEMM_THREADS) {
-                int row = q >> 3;
-                int kk = (q & 7) << 2;
-                int r = r0 + row;
-                int k = k0 + kk;
-                boolean in = r < inter && k < dim; // dim % 4 == 0: a quad is wholly in or out
-                long g4 = in ? w1.getBits4(wBase + r * dim + k) : 0L;
-                long u4 = in ? w3.getBits4(wBase + r * dim + k) : 0L;
-                int at = kk * wStride + row;
-                gateW[at] = BFloat16.packedToFloat(g4, 0);
-                gateW[at + wStride] = BFloat16.packedToFloat(g4, 1);
-                gateW[at + 2 * wStride] = BFloat16.packedToFloat(g4, 2);
-                gateW[at + 3 * wStride] = BFloat16.packedToFloat(g4, 3);
-                upW[at] = BFloat16.packedToFloat(u4, 0);
-                upW[at + wStride] = BFloat16.packedToFloat(u4, 1);
-                upW[at + 2 * wStride] = BFloat16.packedToFloat(u4, 2);
-                upW[at + 3 * wStride] = BFloat16.packedToFloat(u4, 3);
-            }
-            for (int e = lid; e < MoeExpertGroups.TILE_TOKENS * MoeExpertGroups.TILE_DEPTH; e += MoeExpertGroups.GEMM_THREADS) {
-                int j = e >> 5;
-                int kk = e & 31;
-                int k = k0 + kk;
-                xs[kk * xStride + j] = (j < n && k < dim) ? x.get(xRow[j] + k) : 0f;
-            }
+        float g00 = 0f, g01 = 0f, g02 = 0f, g03 = 0f, g10 = 0f, g11 = 0f, g12 = 0f, g13 = 0f;
+        float g20 = 0f, g21 = 0f, g22 = 0f, g23 = 0f, g30 = 0f, g31 = 0f, g32 = 0f, g33 = 0f;
+        float u00 = 0f, u01 = 0f, u02 = 0f, u03 = 0f, u10 = 0f, u11 = 0f, u12 = 0f, u13 = 0f;
+        float u20 = 0f, u21 = 0f, u22 = 0f, u23 = 0f, u30 = 0f, u31 = 0f, u32 = 0f, u33 = 0f;
+        // staging roles: quad (row sRow + 32i, depth sK..sK+3) of w1 and w3, x (token xTok + 8i, depth xK), i < 4;
+        // a warp reads 4 rows × 64 contiguous bytes of weights and one 128-byte x row segment
+        int sRow = lid >> 3;
+        int sK = (lid & 7) << 2;
+        int xTok = lid >> 5;
+        int xK = lid & 31;
+        int sAt = sK * wStride + sRow;
+        int xAt = xK * xStride + xTok;
+        long g0, g1, g2, g3, u0, u1, u2, u3; // dim % 4 == 0: a quad is wholly inside or outside dim
+        float v0, v1, v2, v3;
+        int k0 = 0;
+        g0 = r0 + sRow < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow) * dim + k0 + sK) : 0L;
+        u0 = r0 + sRow < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow) * dim + k0 + sK) : 0L;
+        g1 = r0 + sRow + 32 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 32) * dim + k0 + sK) : 0L;
+        u1 = r0 + sRow + 32 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 32) * dim + k0 + sK) : 0L;
+        g2 = r0 + sRow + 64 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 64) * dim + k0 + sK) : 0L;
+        u2 = r0 + sRow + 64 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 64) * dim + k0 + sK) : 0L;
+        g3 = r0 + sRow + 96 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 96) * dim + k0 + sK) : 0L;
+        u3 = r0 + sRow + 96 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 96) * dim + k0 + sK) : 0L;
+        v0 = xTok < n && k0 + xK < dim ? x.get(xRow[xTok] + k0 + xK) : 0f;
+        v1 = xTok + 8 < n && k0 + xK < dim ? x.get(xRow[xTok + 8] + k0 + xK) : 0f;
+        v2 = xTok + 16 < n && k0 + xK < dim ? x.get(xRow[xTok + 16] + k0 + xK) : 0f;
+        v3 = xTok + 24 < n && k0 + xK < dim ? x.get(xRow[xTok + 24] + k0 + xK) : 0f;
+        while (k0 < dim) {
+            gateW[sAt] = BFloat16.packedToFloat(g0, 0);
+            gateW[sAt + 1 * wStride] = BFloat16.packedToFloat(g0, 1);
+            gateW[sAt + 2 * wStride] = BFloat16.packedToFloat(g0, 2);
+            gateW[sAt + 3 * wStride] = BFloat16.packedToFloat(g0, 3);
+            upW[sAt] = BFloat16.packedToFloat(u0, 0);
+            upW[sAt + 1 * wStride] = BFloat16.packedToFloat(u0, 1);
+            upW[sAt + 2 * wStride] = BFloat16.packedToFloat(u0, 2);
+            upW[sAt + 3 * wStride] = BFloat16.packedToFloat(u0, 3);
+            gateW[sAt + 32] = BFloat16.packedToFloat(g1, 0);
+            gateW[sAt + 32 + 1 * wStride] = BFloat16.packedToFloat(g1, 1);
+            gateW[sAt + 32 + 2 * wStride] = BFloat16.packedToFloat(g1, 2);
+            gateW[sAt + 32 + 3 * wStride] = BFloat16.packedToFloat(g1, 3);
+            upW[sAt + 32] = BFloat16.packedToFloat(u1, 0);
+            upW[sAt + 32 + 1 * wStride] = BFloat16.packedToFloat(u1, 1);
+            upW[sAt + 32 + 2 * wStride] = BFloat16.packedToFloat(u1, 2);
+            upW[sAt + 32 + 3 * wStride] = BFloat16.packedToFloat(u1, 3);
+            gateW[sAt + 64] = BFloat16.packedToFloat(g2, 0);
+            gateW[sAt + 64 + 1 * wStride] = BFloat16.packedToFloat(g2, 1);
+            gateW[sAt + 64 + 2 * wStride] = BFloat16.packedToFloat(g2, 2);
+            gateW[sAt + 64 + 3 * wStride] = BFloat16.packedToFloat(g2, 3);
+            upW[sAt + 64] = BFloat16.packedToFloat(u2, 0);
+            upW[sAt + 64 + 1 * wStride] = BFloat16.packedToFloat(u2, 1);
+            upW[sAt + 64 + 2 * wStride] = BFloat16.packedToFloat(u2, 2);
+            upW[sAt + 64 + 3 * wStride] = BFloat16.packedToFloat(u2, 3);
+            gateW[sAt + 96] = BFloat16.packedToFloat(g3, 0);
+            gateW[sAt + 96 + 1 * wStride] = BFloat16.packedToFloat(g3, 1);
+            gateW[sAt + 96 + 2 * wStride] = BFloat16.packedToFloat(g3, 2);
+            gateW[sAt + 96 + 3 * wStride] = BFloat16.packedToFloat(g3, 3);
+            upW[sAt + 96] = BFloat16.packedToFloat(u3, 0);
+            upW[sAt + 96 + 1 * wStride] = BFloat16.packedToFloat(u3, 1);
+            upW[sAt + 96 + 2 * wStride] = BFloat16.packedToFloat(u3, 2);
+            upW[sAt + 96 + 3 * wStride] = BFloat16.packedToFloat(u3, 3);
+            xs[xAt] = v0;
+            xs[xAt + 8] = v1;
+            xs[xAt + 16] = v2;
+            xs[xAt + 24] = v3;
             ctx.localBarrier();
+            k0 += MoeExpertGroups.TILE_DEPTH;
+            if (k0 < dim) {
+                // the next depth step's loads are in flight while this step's fma run
+                g0 = r0 + sRow < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow) * dim + k0 + sK) : 0L;
+                u0 = r0 + sRow < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow) * dim + k0 + sK) : 0L;
+                g1 = r0 + sRow + 32 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 32) * dim + k0 + sK) : 0L;
+                u1 = r0 + sRow + 32 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 32) * dim + k0 + sK) : 0L;
+                g2 = r0 + sRow + 64 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 64) * dim + k0 + sK) : 0L;
+                u2 = r0 + sRow + 64 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 64) * dim + k0 + sK) : 0L;
+                g3 = r0 + sRow + 96 < inter && k0 + sK < dim ? w1.getBits4(wBase + (r0 + sRow + 96) * dim + k0 + sK) : 0L;
+                u3 = r0 + sRow + 96 < inter && k0 + sK < dim ? w3.getBits4(wBase + (r0 + sRow + 96) * dim + k0 + sK) : 0L;
+                v0 = xTok < n && k0 + xK < dim ? x.get(xRow[xTok] + k0 + xK) : 0f;
+                v1 = xTok + 8 < n && k0 + xK < dim ? x.get(xRow[xTok + 8] + k0 + xK) : 0f;
+                v2 = xTok + 16 < n && k0 + xK < dim ? x.get(xRow[xTok + 16] + k0 + xK) : 0f;
+                v3 = xTok + 24 < n && k0 + xK < dim ? x.get(xRow[xTok + 24] + k0 + xK) : 0f;
+            }
             if (tt < n) {
                 for (int kk = 0; kk < MoeExpertGroups.TILE_DEPTH; kk++) {
                     int wr = kk * wStride + tr;
