@@ -9,7 +9,6 @@ import ai.kimitornado.model.kernels.KdaConvSiluNorm;
 import ai.kimitornado.model.kernels.KdaGates;
 import ai.kimitornado.model.kernels.KdaRecurrentSplit;
 import ai.kimitornado.model.kernels.KernelLimits;
-import ai.kimitornado.model.kernels.L2NormQk;
 import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
@@ -32,7 +31,6 @@ import ai.kimitornado.model.kernels.RmsNormRows;
 import ai.kimitornado.model.kernels.RowGroups;
 import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
-import ai.kimitornado.model.kernels.ShortConvSilu;
 import ai.kimitornado.model.kernels.SiluMulRows;
 import ai.kimitornado.model.kernels.SwiGluGateUp;
 import ai.kimitornado.tasks.api.KernelContext;
@@ -207,17 +205,17 @@ final class ForwardGraphBuilder {
         linear(p + "k_proj", k.kProj(), b.xn, b.kRaw, ch, hid, false);
         linear(p + "v_proj", k.vProj(), b.xn, b.vRaw, ch, hid, false);
         float qScale = (float) (1.0 / Math.sqrt(dk));
-        if (capacity == 1) { // decode: conv + q/k norm in one launch (a group per tensor and head)
-            int local = pow2AtMost(dk, maxLocal);
-            launch(p + "conv_norm", KdaConvSiluNorm.class, "apply", new long[][] {{3L * heads * local}, {local}},
+        int convLocal = pow2AtMost(dk, maxLocal);
+        if (capacity == 1) { // decode: conv + q/k norm + history shift in one launch (a group per tensor and head)
+            launch(p + "conv_norm", KdaConvSiluNorm.class, "apply", new long[][] {{3L * heads * convLocal}, {convLocal}},
                     ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
                     b.q, b.k, b.v, b.meta, heads, dk, d.convWidth(), qScale);
-        } else { // prefill: the conv walks the chunk per channel, the norm runs per (head, token)
-            launch(p + "conv", ShortConvSilu.class, "qkv", grid1(3 * ch),
+        } else { // prefill: a group per (tensor, head, token), then the history shift (it must follow every read)
+            launch(p + "conv_norm", KdaConvSiluNorm.class, "perToken", headGroups(3 * heads, dk),
                     ctx, b.qRaw, b.kRaw, b.vRaw, k.qConv(), k.kConv(), k.vConv(), s.convQ[l], s.convK[l], s.convV[l],
-                    b.q, b.k, b.v, b.meta, ch, d.convWidth());
-            launch(p + "qk_norm", L2NormQk.class, "apply", headGroups(2 * heads, dk),
-                    ctx, b.q, b.k, b.meta, heads, dk, qScale);
+                    b.q, b.k, b.v, b.meta, heads, dk, d.convWidth(), qScale);
+            launch(p + "conv_history", KdaConvSiluNorm.class, "shiftHistory", grid1(3 * ch),
+                    ctx, b.qRaw, b.kRaw, b.vRaw, s.convQ[l], s.convK[l], s.convV[l], b.meta, ch, d.convWidth());
         }
         linear(p + "f_a", k.faProj(), b.xn, b.fLow, dk, hid, false);
         boolean splitRecurrence = form == KdaForm.RECURRENT || KDA_PREFILL_BY_SPLIT_RECURRENCE;

@@ -133,10 +133,12 @@ class KdaKernelsTest {
         }
     }
 
-    @ParameterizedTest(name = "heads {0} dk {1} local {2}")
-    @CsvSource({"4, 16, 16", "3, 20, 8", "32, 128, 128", "2, 8, 1"})
-    void fusedConvSiluNormMatchesReferenceOverCalls(int heads, int dk, int local) {
-        TestData data = new TestData(device + " " + "conv+norm " + heads + "x" + dk + " local " + local);
+    @ParameterizedTest(name = "heads {0} dk {1} local {2} tokens in parallel {3}")
+    @CsvSource({"4, 16, 16, false", "3, 20, 8, false", "32, 128, 128, false", "2, 8, 1, false",
+            "4, 16, 16, true", "3, 20, 8, true", "32, 128, 128, true", "2, 8, 1, true"})
+    void fusedConvSiluNormMatchesReferenceOverCalls(int heads, int dk, int local, boolean parallel) {
+        TestData data = new TestData(device + " " + "conv+norm " + heads + "x" + dk + " local " + local
+                + (parallel ? " perToken+shiftHistory" : " apply"));
         int width = 4;
         int channels = heads * dk;
         int capacity = 4;
@@ -155,10 +157,23 @@ class KdaKernelsTest {
             float[][] raw = {data.uniform(capacity * channels, 2f), data.uniform(capacity * channels, 2f),
                     data.uniform(capacity * channels, 2f)};
             FloatArray[] out = {poisoned(capacity * channels), poisoned(capacity * channels), poisoned(capacity * channels)};
-            KernelDevices.launch(device, KdaConvSiluNorm.class, "apply", dims(3L * heads * local), dims(local),
-                    new KernelContext(), FloatArray.fromArray(raw[0]), FloatArray.fromArray(raw[1]), FloatArray.fromArray(raw[2]),
-                    taps[0], taps[1], taps[2], hist[0], hist[1], hist[2], out[0], out[1], out[2],
-                    meta(call[1], count), heads, dk, width, (float) (1.0 / Math.sqrt(dk)));
+            FloatArray[] rawArrays = {FloatArray.fromArray(raw[0]), FloatArray.fromArray(raw[1]), FloatArray.fromArray(raw[2])};
+            IntArray meta = meta(call[1], count);
+            float qScale = (float) (1.0 / Math.sqrt(dk));
+            if (parallel) {
+                KernelDevices.launch(device, KdaConvSiluNorm.class, "perToken", dims(3L * heads * local, capacity),
+                        dims(local, 1), new KernelContext(), rawArrays[0], rawArrays[1], rawArrays[2],
+                        taps[0], taps[1], taps[2], hist[0], hist[1], hist[2], out[0], out[1], out[2],
+                        meta, heads, dk, width, qScale);
+                KernelDevices.launch(device, KdaConvSiluNorm.class, "shiftHistory",
+                        dims(NormAndProjectionKernelsTest.roundUp(3L * channels, 64)), dims(64), new KernelContext(),
+                        rawArrays[0], rawArrays[1], rawArrays[2], hist[0], hist[1], hist[2], meta, channels, width);
+            } else {
+                KernelDevices.launch(device, KdaConvSiluNorm.class, "apply", dims(3L * heads * local), dims(local),
+                        new KernelContext(), rawArrays[0], rawArrays[1], rawArrays[2],
+                        taps[0], taps[1], taps[2], hist[0], hist[1], hist[2], out[0], out[1], out[2],
+                        meta, heads, dk, width, qScale);
+            }
             for (int s = 0; s < 3; s++) {
                 float[][] rows = new float[count][];
                 for (int t = 0; t < count; t++) {
