@@ -112,6 +112,17 @@ class WarpOpsTest {
     }
 
     @Test
+    void openClHasTheNvidiaInlinePtxPathAndTheEmulation() {
+        String src = ai.kimitornado.tasks.emit.opencl.OpenClEmitter.emit(
+                KernelCompiler.frontEnd(KernelRef.of(WarpKernels.class, "shuffles"))).source();
+        System.out.println(src);
+        assertTrue(src.contains("asm volatile(\"shfl.sync.bfly.b32 %0, %1, %2, 0x1f, 0xffffffff;\" : \"=f\"("), src);
+        assertTrue(src.contains("asm volatile(\"shfl.sync.down.b32 %0, %1, %2, 0x1f, 0xffffffff;\" : \"=r\"("), src);
+        assertTrue(src.contains("#ifndef KT_NV_SHFL\n  __local int kt_warp[1024];"), src);
+        assertTrue(src.contains("barrier(CLK_LOCAL_MEM_FENCE)"), src);
+    }
+
+    @Test
     void outsideALaunchWarpOpsFailClearly() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new KernelContext().warpSum(1f));
         assertTrue(e.getMessage().contains("multiple of 32"), e.getMessage());

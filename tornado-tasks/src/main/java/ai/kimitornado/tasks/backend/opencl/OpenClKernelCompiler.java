@@ -78,7 +78,17 @@ final class OpenClKernelCompiler {
     private String buildOptions(CompileRequest req) {
         String extra = req.options().buildOptions() == null ? "" : req.options().buildOptions().strip();
         String exact = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
-        return (exact + " " + extra).strip();
+        return (exact + " " + warpShuffles(req) + " " + extra).strip();
+    }
+
+    /**
+     * Warp shuffles: NVIDIA's OpenCL compiles PTX inline asm, so there they are one shfl.sync each instead of the
+     * local-memory emulation (same results). -Dkimi.opencl.nvShfl=false keeps the emulation (for comparison).
+     */
+    private String warpShuffles(CompileRequest req) {
+        boolean nvidia = device.info().vendor() != null && device.info().vendor().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA");
+        boolean enabled = !"false".equals(System.getProperty("kimi.opencl.nvShfl"));
+        return nvidia && enabled && req.ir().usesWarpOps() ? "-D KT_NV_SHFL" : "";
     }
 
     void clear() {

@@ -11,6 +11,7 @@ import ai.kimitornado.tasks.jit.ir.Block;
 import ai.kimitornado.tasks.jit.ir.Const;
 import ai.kimitornado.tasks.jit.ir.Instr;
 import ai.kimitornado.tasks.jit.ir.Operand;
+import ai.kimitornado.tasks.jit.ir.Ops;
 import ai.kimitornado.tasks.jit.ir.Ops.BinOp;
 import ai.kimitornado.tasks.jit.ir.Ops.MathOp;
 import ai.kimitornado.tasks.jit.ir.Reg;
@@ -93,9 +94,12 @@ public final class OpenClEmitter {
             }
             if (ir.usesWarpOps()) {
                 // warp shuffles exchange through local memory: one int per work-item, indexed by linear local id
+                // (except where the build defines KT_NV_SHFL: NVIDIA's OpenCL takes PTX shfl.sync as inline asm)
+                body.append("#ifndef KT_NV_SHFL\n");
                 body.append("  __local int kt_warp[").append(KernelIR.MAX_WARP_GROUP).append("];\n");
                 body.append("  int kt_lid = (int)(get_local_id(0) + get_local_size(0) * (get_local_id(1)")
                         .append(" + get_local_size(1) * get_local_id(2)));\n");
+                body.append("#endif\n");
             }
             Set<Block> targeted = new HashSet<>();
             List<Block> blocks = ir.blocks();
@@ -297,6 +301,16 @@ public final class OpenClEmitter {
          */
         private void warpShuffle(Instr.WarpShuffle w) {
             boolean f = w.value().type() == Type.F32;
+            String constraint = f ? "f" : "r";
+            body.append("\n#ifdef KT_NV_SHFL\n  asm volatile(\"shfl.sync.").append(w.mode() == Ops.ShuffleMode.DOWN ? "down" : "bfly")
+                    .append(".b32 %0, %1, %2, 0x1f, 0xffffffff;\" : \"=").append(constraint).append("\"(").append(reg(w.dst()))
+                    .append(") : \"").append(constraint).append("\"(").append(op(w.value())).append("), \"r\"(")
+                    .append(op(w.lane())).append("));\n#else\n  ");
+            emulatedShuffle(w, f);
+            body.append("\n#endif");
+        }
+
+        private void emulatedShuffle(Instr.WarpShuffle w, boolean f) {
             String lane = "(" + op(w.lane()) + " & 31)";
             String source = switch (w.mode()) {
                 case DOWN -> "kt_lid + ((kt_lid & 31) + " + lane + " < 32 ? " + lane + " : 0)";
