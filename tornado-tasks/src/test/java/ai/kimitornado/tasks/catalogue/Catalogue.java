@@ -167,6 +167,12 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
                     poisonFloats(rows), cols};
             }, Grid.of1d(3 * 128, 128), 0),
+            entry(ai.kimitornado.tasks.emit.ptx.GpuBenchKernels.class, "gemvBf16Warp", s -> {
+                Random r = new Random(s);
+                int rows = 16, cols = 2304; // the model's hidden size: 18 quads per lane, a partial last pass
+                return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
+                    poisonFloats(rows), cols};
+            }, Grid.of1d(2 * 256, 256), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

@@ -115,7 +115,6 @@ class WarpOpsTest {
     void openClHasTheNvidiaInlinePtxPathAndTheEmulation() {
         String src = ai.kimitornado.tasks.emit.opencl.OpenClEmitter.emit(
                 KernelCompiler.frontEnd(KernelRef.of(WarpKernels.class, "shuffles"))).source();
-        System.out.println(src);
         assertTrue(src.contains("asm volatile(\"shfl.sync.bfly.b32 %0, %1, %2, 0x1f, 0xffffffff;\" : \"=f\"("), src);
         assertTrue(src.contains("asm volatile(\"shfl.sync.down.b32 %0, %1, %2, 0x1f, 0xffffffff;\" : \"=r\"("), src);
         assertTrue(src.contains("#ifndef KT_NV_SHFL\n  __local int kt_warp[1024];"), src);

@@ -214,7 +214,7 @@ public final class CudaDeviceRun {
 
     private String gemvs(double copyGBs) {
         List<String> variants = new ArrayList<>();
-        for (String kernel : List.of("gemvBf16", "gemvBf16Rows4")) {
+        for (String kernel : List.of("gemvBf16", "gemvBf16Rows4", "gemvBf16Warp")) {
             Loaded gemv = load(kernel);
             List<String> rows = new ArrayList<>();
             for (int[] shape : new int[][] {{4096, 2304}, {163_840, 2304}}) {
@@ -252,7 +252,10 @@ public final class CudaDeviceRun {
             CudaBuffer[] buffers = {null, w, x, y};
             PtxArguments.bind(gemv.ir(), params, i -> buffers[i].address(), i -> cols, i -> (int) (buffers[i].bytes() / 4));
             boolean fourRows = gemv.ir().name().endsWith("Rows4");
-            LaunchGeometry geometry = fourRows
+            boolean warpRows = gemv.ir().name().endsWith("Warp"); // one warp per row, 8 rows per group
+            LaunchGeometry geometry = warpRows
+                    ? LaunchGeometry.of1D(rows / GpuBenchKernels.WARP_ROWS_PER_GROUP, GpuBenchKernels.WARP_ROWS_PER_GROUP * 32)
+                    : fourRows
                     ? LaunchGeometry.of1D(rows / GpuBenchKernels.ROWS_PER_GROUP, GpuBenchKernels.ROWS_PER_GROUP * GpuBenchKernels.ROW_THREADS)
                     : LaunchGeometry.of1D(rows, GpuBenchKernels.GEMV_THREADS);
             gemv.function().launch(geometry, params, stream);

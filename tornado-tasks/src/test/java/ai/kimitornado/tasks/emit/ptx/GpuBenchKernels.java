@@ -3,6 +3,7 @@ package ai.kimitornado.tasks.emit.ptx;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.api.Parallel;
 import ai.kimitornado.tasks.math.TornadoMath;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.DoubleArray;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.LongArray;
@@ -104,6 +105,42 @@ public final class GpuBenchKernels {
         }
         if (lane == 0) {
             y.set(row, partial[lid]);
+        }
+    }
+
+    /** Rows per 256-thread work-group in {@link #gemvBf16Warp}: one warp per row. */
+    public static final int WARP_ROWS_PER_GROUP = 8;
+
+    /**
+     * The model's layout: W a BFloat16Array [rows][cols] read with getBits4 (one 8-byte load of 4 bf16), one warp
+     * per row (8 rows per 256-thread group), four loads in flight per lane, then warpSum: no shared memory and no
+     * barrier on PTX. Grid: rows/8 groups of 256. cols % 4 == 0.
+     */
+    public static void gemvBf16Warp(KernelContext ctx, BFloat16Array w, FloatArray x, FloatArray y, int cols) {
+        int lane = ctx.localIdx % KernelContext.WARP_SIZE;
+        int row = ctx.groupIdx * WARP_ROWS_PER_GROUP + ctx.localIdx / KernelContext.WARP_SIZE;
+        int rowBase = row * cols;
+        int stride = 4 * KernelContext.WARP_SIZE; // columns one pass of the warp covers
+        float sum = 0f;
+        for (int c = 4 * lane; c < cols; c += 4 * stride) {
+            long p0 = w.getBits4(rowBase + c);
+            long p1 = c + stride < cols ? w.getBits4(rowBase + c + stride) : 0L;
+            long p2 = c + 2 * stride < cols ? w.getBits4(rowBase + c + 2 * stride) : 0L;
+            long p3 = c + 3 * stride < cols ? w.getBits4(rowBase + c + 3 * stride) : 0L;
+            sum += dot4(p0, x, c);
+            if (c + stride < cols) {
+                sum += dot4(p1, x, c + stride);
+            }
+            if (c + 2 * stride < cols) {
+                sum += dot4(p2, x, c + 2 * stride);
+            }
+            if (c + 3 * stride < cols) {
+                sum += dot4(p3, x, c + 3 * stride);
+            }
+        }
+        float total = ctx.warpSum(sum);
+        if (lane == 0) {
+            y.set(row, total);
         }
     }
 
