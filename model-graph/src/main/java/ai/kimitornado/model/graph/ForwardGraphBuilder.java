@@ -12,7 +12,7 @@ import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
-import ai.kimitornado.model.kernels.MlaAttentionCombine;
+import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
@@ -270,7 +270,10 @@ final class ForwardGraphBuilder {
                 ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
                 tiling.headBlock(), tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
         if (tiling.splits() > 1) {
-            launch(p + "attn_combine", MlaAttentionCombine.class, "apply", grid2(heads * lora, capacity),
+            int combineLocal = pow2AtMost(KernelLimits.MAX_LOCAL, maxLocal);
+            long columnBlocks = (long) heads * ((lora + MlaFlashCombine.COLUMNS - 1) / MlaFlashCombine.COLUMNS);
+            launch(p + "attn_combine", MlaFlashCombine.class, "apply",
+                    new long[][] {{columnBlocks * combineLocal, capacity}, {combineLocal, 1}},
                     ctx, b.partials, b.latentCtx, b.meta, heads, lora, tiling.splits());
         }
         launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),

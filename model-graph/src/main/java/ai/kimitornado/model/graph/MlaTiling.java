@@ -1,6 +1,7 @@
 package ai.kimitornado.model.graph;
 
 import ai.kimitornado.model.kernels.MlaFlashAttention;
+import ai.kimitornado.model.kernels.MlaFlashCombine;
 
 /**
  * How {@link MlaFlashAttention} cuts the work of one graph: heads per work-group, cache positions per key tile, and
@@ -21,10 +22,10 @@ record MlaTiling(int headBlock, int keyTile, int splits) {
 
     MlaTiling {
         if (headBlock < 1 || headBlock > MlaFlashAttention.MAX_HEAD_BLOCK || keyTile < 2 || keyTile % 2 != 0
-                || keyTile > MlaFlashAttention.MAX_KEY_TILE || splits < 1) {
+                || keyTile > MlaFlashAttention.MAX_KEY_TILE || splits < 1 || splits > MlaFlashCombine.MAX_SPLITS) {
             throw new IllegalArgumentException("MlaTiling: head block " + headBlock + " (1.."
                     + MlaFlashAttention.MAX_HEAD_BLOCK + "), key tile " + keyTile + " (even, 2.."
-                    + MlaFlashAttention.MAX_KEY_TILE + "), splits " + splits + " (≥ 1)");
+                    + MlaFlashAttention.MAX_KEY_TILE + "), splits " + splits + " (1.." + MlaFlashCombine.MAX_SPLITS + ")");
         }
     }
 

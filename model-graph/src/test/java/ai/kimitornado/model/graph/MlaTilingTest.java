@@ -43,5 +43,6 @@ class MlaTilingTest {
         assertThrows(IllegalArgumentException.class, () -> new MlaTiling(16, 65, 1));
         assertThrows(IllegalArgumentException.class, () -> new MlaTiling(16, 31, 1));
         assertThrows(IllegalArgumentException.class, () -> new MlaTiling(16, 32, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MlaTiling(16, 32, 257));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link MlaFlashAttention} and its prefill form {@link MlaFlashPrefill} (+ {@link MlaAttentionCombine} when split)
+ * {@link MlaFlashAttention} and its prefill form {@link MlaFlashPrefill} (+ {@link MlaFlashCombine} when split)
  * against a float64 softmax attention over the
  * latent cache computed here, and against the reference kernel pair {@link MlaAttentionPartial} +
  * {@link MlaAttentionCombine}: fresh random queries and cache, poisoned outputs, contexts that are not multiples
@@ -43,6 +43,8 @@ class MlaFlashAttentionTest {
             "6, 16, 8, 40, 4, 6, 3, 50, 0, 8, 32",
             "6, 16, 8, 40, 16, 6, 1, 50, 23, 8, 16",
             "2, 16, 8, 40, 16, 2, 5, 50, 49, 1, 1",
+            // the most splits the combine holds (256; 148 of them non-empty at this position)
+            "6, 16, 8, 40, 4, 2, 256, 600, 590, 1, 32",
     })
     void matchesSoftmaxAttentionOverTheCache(int heads, int nope, int rope, int lora, int headBlock, int keyTile,
                                              int splits, int maxCtx, int position, int count, int local) {
@@ -105,9 +107,10 @@ class MlaFlashAttentionTest {
                 new KernelContext(), qLat, q, cache, partials, latentCtx, meta, heads, nope, rope, lora, headBlock,
                 keyTile, splits, scale);
         if (splits > 1) {
-            KernelDevices.launch(device, MlaAttentionCombine.class, "apply",
-                    dims(NormAndProjectionKernelsTest.roundUp((long) heads * lora, 64), capacity), dims(64, 1),
-                    new KernelContext(), partials, latentCtx, meta, heads, lora, splits);
+            int combineLocal = Math.min(256, 2 * local);
+            long blocks = (long) heads * ((lora + MlaFlashCombine.COLUMNS - 1) / MlaFlashCombine.COLUMNS);
+            KernelDevices.launch(device, MlaFlashCombine.class, "apply", dims(blocks * combineLocal, capacity),
+                    dims(combineLocal, 1), new KernelContext(), partials, latentCtx, meta, heads, lora, splits);
         }
         return latentCtx;
     }
