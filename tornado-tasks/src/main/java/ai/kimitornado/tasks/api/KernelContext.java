@@ -144,33 +144,66 @@ public class KernelContext {
      * same two numbers, so all lanes agree). Collective: see {@link #shuffleDown(float, int)}.
      */
     public float warpSum(float value) {
-        float v = value;
-        for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
-            v += shuffleXor(v, m);
+        int[] lanes = warpValues(Float.floatToRawIntBits(value));
+        float[] v = new float[WARP_SIZE];
+        for (int k = 0; k < WARP_SIZE; k++) {
+            v[k] = Float.intBitsToFloat(lanes[k]);
         }
-        return v;
+        // the butterfly of every lane at once (the same additions each lane makes on devices): 2 barriers, not 10
+        for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
+            float[] next = new float[WARP_SIZE];
+            for (int k = 0; k < WARP_SIZE; k++) {
+                next[k] = v[k] + v[k ^ m];
+            }
+            v = next;
+        }
+        return v[laneOf()];
     }
 
     /** {@link #warpSum(float)} on ints (wrapping). */
     public int warpSum(int value) {
-        int v = value;
+        int[] v = warpValues(value);
         for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
-            v += shuffleXor(v, m);
+            int[] next = new int[WARP_SIZE];
+            for (int k = 0; k < WARP_SIZE; k++) {
+                next[k] = v[k] + v[k ^ m];
+            }
+            v = next;
         }
-        return v;
+        return v[laneOf()];
     }
 
-    /** JVM exchange: publish, barrier, read the source lane, barrier (the next exchange reuses the array). */
-    private int exchange(int bits, int laneOperand, boolean xor) {
+    private int laneOf() {
+        return (localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz)) & (WARP_SIZE - 1);
+    }
+
+    /** JVM: the 32 values of the caller's warp, by lane (publish, barrier, copy, barrier). */
+    private int[] warpValues(int bits) {
+        int[] scratch = scratch();
+        int linear = localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz);
+        scratch[linear] = bits;
+        group.barrier();
+        int[] lanes = new int[WARP_SIZE];
+        System.arraycopy(scratch, linear & -WARP_SIZE, lanes, 0, WARP_SIZE);
+        group.barrier();
+        return lanes;
+    }
+
+    private int[] scratch() {
         int groupSize = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
         if (group == null || groupSize % WARP_SIZE != 0) {
             throw new IllegalStateException("warp operations need a work-group whose size is a multiple of " + WARP_SIZE
                     + " (this work-item's group has " + groupSize + (group == null ? ", outside a launch" : "") + ")");
         }
+        return group.warpScratch(groupSize);
+    }
+
+    /** JVM exchange: publish, barrier, read the source lane, barrier (the next exchange reuses the array). */
+    private int exchange(int bits, int laneOperand, boolean xor) {
+        int[] scratch = scratch();
         int linear = localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz);
         int lane = laneOperand & (WARP_SIZE - 1);
         int source = xor ? linear ^ lane : linear + (((linear & (WARP_SIZE - 1)) + lane < WARP_SIZE) ? lane : 0);
-        int[] scratch = group.warpScratch(groupSize);
         scratch[linear] = bits;
         group.barrier();
         int result = scratch[source];
