@@ -11,6 +11,7 @@ import ai.kimitornado.model.kernels.KdaRecurrentSplit;
 import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
+import ai.kimitornado.model.kernels.MatVecBf16Fused;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
 import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
@@ -201,9 +202,9 @@ final class ForwardGraphBuilder {
         int ch = d.kdaChannels();
         int heads = d.kdaHeads();
         int dk = d.kdaHeadDim();
-        linear(p + "q_proj", k.qProj(), b.xn, b.qRaw, ch, hid, false);
-        linear(p + "k_proj", k.kProj(), b.xn, b.kRaw, ch, hid, false);
-        linear(p + "v_proj", k.vProj(), b.xn, b.vRaw, ch, hid, false);
+        projections(p + "qkv_fa_ga", b.xn, hid, new Projection(p + "q_proj", k.qProj(), b.qRaw, ch),
+                new Projection(p + "k_proj", k.kProj(), b.kRaw, ch), new Projection(p + "v_proj", k.vProj(), b.vRaw, ch),
+                new Projection(p + "f_a", k.faProj(), b.fLow, dk), new Projection(p + "g_a", k.gaProj(), b.gLow, dk));
         float qScale = (float) (1.0 / Math.sqrt(dk));
         int convLocal = pow2AtMost(dk, maxLocal);
         if (capacity == 1) { // decode: conv + q/k norm + history shift in one launch (a group per tensor and head)
@@ -217,7 +218,6 @@ final class ForwardGraphBuilder {
             launch(p + "conv_history", KdaConvSiluNorm.class, "shiftHistory", grid1(3 * ch),
                     ctx, b.qRaw, b.kRaw, b.vRaw, s.convQ[l], s.convK[l], s.convV[l], b.meta, ch, d.convWidth());
         }
-        linear(p + "f_a", k.faProj(), b.xn, b.fLow, dk, hid, false);
         boolean splitRecurrence = form == KdaForm.RECURRENT || KDA_PREFILL_BY_SPLIT_RECURRENCE;
         int rawGates = splitRecurrence && capacity > 1 ? 1 : 0;
         if (rawGates == 0) { // decode: both gates with their epilogues in one launch
@@ -227,7 +227,6 @@ final class ForwardGraphBuilder {
             linear(p + "f_b", k.fbProj(), b.fLow, b.g, ch, dk, false);
             linear(p + "b_proj", k.bProj(), b.xn, b.beta, heads, hid, false);
         }
-        linear(p + "g_a", k.gaProj(), b.xn, b.gLow, dk, hid, false);
         linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
         if (splitRecurrence) {
             // value columns split across work-groups: heads·dv/cols groups, the state slice in local memory
@@ -252,8 +251,8 @@ final class ForwardGraphBuilder {
         int hid = d.hidden();
         int heads = d.mlaHeads();
         int lora = d.kvLora();
-        linear(p + "q_proj", m.qProj(), b.xn, b.mlaQ, d.mlaQueryWidth(), hid, false);
-        linear(p + "kv_a", m.kvAProj(), b.xn, b.ckv, d.latentRow(), hid, false);
+        projections(p + "q_kv_a", b.xn, hid, new Projection(p + "q_proj", m.qProj(), b.mlaQ, d.mlaQueryWidth()),
+                new Projection(p + "kv_a", m.kvAProj(), b.ckv, d.latentRow()));
         launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
                 new long[][] {{(long) capacity * pow2AtMost(lora, maxLocal)}, {pow2AtMost(lora, maxLocal)}},
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
@@ -359,6 +358,32 @@ final class ForwardGraphBuilder {
             launch(name, GemmBf16Tiled.class, "gemm",
                     new long[][] {{rowTiles * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
                     ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+        }
+    }
+
+    /** One projection {@code y [rows] = w [rows, cols] · x} of a group that reads the same input. */
+    private record Projection(String name, BFloat16Array weight, FloatArray y, int rows) {
+    }
+
+    /**
+     * Projections of the same input x [C, cols]: at decode ONE {@link MatVecBf16Fused} launch for 2 or 5 matrices
+     * (the small ones ride along with the large ones), for a chunk one {@link #linear} each (same results).
+     */
+    private void projections(String name, FloatArray x, int cols, Projection... ps) {
+        if (capacity == 1 && !REFERENCE_DECODE && (ps.length == 2 || ps.length == 5)) {
+            List<Object> args = new ArrayList<>(List.of(ctx));
+            int rows = 0;
+            for (Projection pr : ps) {
+                args.addAll(List.of(pr.weight(), pr.y(), pr.rows()));
+                rows += pr.rows();
+            }
+            RowGroups g = decodeRows(name, rows, cols);
+            args.addAll(List.of(x, b.meta, cols, g.rowThreads()));
+            launch(name, MatVecBf16Fused.class, "project" + ps.length, rows(g), args.toArray());
+            return;
+        }
+        for (Projection pr : ps) {
+            linear(pr.name(), pr.weight(), x, pr.y(), pr.rows(), cols, false);
         }
     }
 

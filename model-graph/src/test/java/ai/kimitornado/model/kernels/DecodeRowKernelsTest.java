@@ -103,6 +103,38 @@ class DecodeRowKernelsTest {
         assertAllNaN("gemv rows with count 0", y, 0, 40);
     }
 
+    @ParameterizedTest(name = "rows {0} cols {1}")
+    @CsvSource({"4096/4096/4096/128/128, 2304", "37/5/64/3/11, 100", "6144/576, 2304", "13/7, 64", "1/1/1/1/1, 8"})
+    void fusedProjectionsMatchTheReferenceOpPerMatrix(String rowList, int cols) {
+        TestData data = new TestData(device + " fused projections " + rowList + "x" + cols);
+        String[] parts = rowList.split("/");
+        int n = parts.length;
+        int total = 0;
+        BFloat16Array[] w = new BFloat16Array[n];
+        FloatArray[] y = new FloatArray[n];
+        int[] rows = new int[n];
+        java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of(new KernelContext()));
+        for (int m = 0; m < n; m++) {
+            rows[m] = Integer.parseInt(parts[m].trim());
+            total += rows[m];
+            w[m] = data.bf16(rows[m] * cols, 0.5f);
+            y[m] = poisoned(rows[m] + 2); // two spare rows must stay NaN
+            args.addAll(java.util.List.of(w[m], y[m], rows[m]));
+        }
+        float[] x = data.uniform(cols, 1f);
+        RowGroups g = RowGroups.plan(total, cols / 4, local());
+        args.addAll(java.util.List.of(FloatArray.fromArray(x), meta(0, 1), cols, g.rowThreads()));
+        KernelDevices.launch(device, MatVecBf16Fused.class, "project" + n, dims(g.global()), dims(g.local()),
+                args.toArray());
+        for (int m = 0; m < n; m++) {
+            float[] expected = new float[rows[m]];
+            TestData.matrix("w" + m, w[m], 0, rows[m], cols).matVec(x, 0, expected, 0);
+            double err = assertClose("fused projection " + m, expected, 0, y[m], 0, rows[m], 1e-4, 1e-4);
+            assertAllNaN("fused projection " + m + " past its rows", y[m], rows[m], rows[m] + 2);
+            System.out.println("  " + g + " matrix " + m + " (" + rows[m] + " rows): max |Δ| " + err);
+        }
+    }
+
     @ParameterizedTest(name = "D {0} E {1} slots {2} I {3}")
     @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36"}) // real D, I, slots; few experts (host memory)
     void moeExpertRowsMatchReferenceKernels(int dim, int experts, int slots, int inter) {

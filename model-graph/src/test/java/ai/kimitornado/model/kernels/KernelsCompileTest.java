@@ -23,7 +23,7 @@ class KernelsCompileTest {
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class,
-            MatVecBf16Rows.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);
+            MatVecBf16Rows.class, MatVecBf16Fused.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);
 
     static Stream<Method> kernels() {
         return KERNEL_CLASSES.stream().flatMap(c -> Stream.of(c.getDeclaredMethods()))
