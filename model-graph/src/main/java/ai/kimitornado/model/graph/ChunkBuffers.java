@@ -50,6 +50,7 @@ public final class ChunkBuffers {
     final FloatArray expertWeights; // [C*slots]
     final FloatArray moeAct;        // [C * slots*I]
     // MoE prefill grouped by expert (MoeExpertGroups; packed experts P = E + shared)
+    final IntArray moeCounts;       // [P] pairs routed to each expert
     final IntArray moeOffsets;      // [P+1] first pair of each expert in moePairs
     final IntArray moePairs;        // [C*slots] (token, slot) pair indices sorted by expert
     final IntArray moeTiles;        // [1 + 3*maxTiles] tile count, then (expert, first, n) per tile
@@ -114,6 +115,7 @@ public final class ChunkBuffers {
         moeAct = new FloatArray(c * Math.max(1, d.moeSlots() * d.moeInter()));
         int packedExperts = d.experts() + d.sharedExperts();
         int pairs = c * Math.max(1, d.moeSlots());
+        moeCounts = new IntArray(packedExperts);
         moeOffsets = new IntArray(packedExperts + 1);
         moePairs = new IntArray(pairs);
         moeTiles = new IntArray(1 + 3 * MoeExpertGroups.maxTiles(pairs, packedExperts, MoeExpertGroups.TILE_TOKENS));

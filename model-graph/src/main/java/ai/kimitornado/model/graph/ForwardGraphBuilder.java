@@ -21,6 +21,7 @@ import ai.kimitornado.model.kernels.MlaQueryAbsorb;
 import ai.kimitornado.model.kernels.MlaValueUp;
 import ai.kimitornado.model.kernels.MoeCombineSlots;
 import ai.kimitornado.model.kernels.MoeExpertGroups;
+import ai.kimitornado.model.kernels.MoeExpertGroupsSplit;
 import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsDownRows;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
@@ -329,8 +330,13 @@ final class ForwardGraphBuilder {
         int tileTokens = MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
         int threads = MoeExpertGroups.GEMM_THREADS;
-        launch(p + "experts_group", MoeExpertGroups.class, "apply", new long[][] {{threads}, {threads}},
-                ctx, b.expertIds, b.moeOffsets, b.moePairs, b.moeTiles, b.meta, slots, packed, tileTokens);
+        // grouping by expert: a work-group per expert counts and scatters (MoeExpertGroups is the one-group reference)
+        launch(p + "experts_count", MoeExpertGroupsSplit.class, "count", new long[][] {{(long) packed * threads}, {threads}},
+                ctx, b.expertIds, b.moeCounts, b.meta, slots, packed);
+        launch(p + "experts_layout", MoeExpertGroupsSplit.class, "layout", new long[][] {{threads}, {threads}},
+                ctx, b.moeCounts, b.moeOffsets, b.moeTiles, packed, tileTokens);
+        launch(p + "experts_scatter", MoeExpertGroupsSplit.class, "scatter", new long[][] {{(long) packed * threads}, {threads}},
+                ctx, b.expertIds, b.moeOffsets, b.moePairs, b.meta, slots, packed);
         launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
                 new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUp.GATE_UP_ROWS) * threads, maxTiles}, {threads, 1}},
                 ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);

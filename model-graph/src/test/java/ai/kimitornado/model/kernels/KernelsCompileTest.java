@@ -20,7 +20,7 @@ class KernelsCompileTest {
             KdaRecurrentStep.class, KdaRecurrentSplit.class, KdaConvSiluNorm.class, KdaGates.class, KdaChunkPrefill.class,
             GatedHeadRmsNorm.class, MlaLatentNormAppend.class,
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
-            MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeGroupedGateUp.class,
+            MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeExpertGroupsSplit.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class,
             MatVecBf16Rows.class, MatVecBf16Fused.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);

@@ -142,7 +142,8 @@ class MoeGroupedKernelsTest {
     }
 
     @ParameterizedTest(name = "E {0} slots {1} C {2} count {3} local {4}")
-    @CsvSource({"257, 9, 200, 173, 256", "9, 3, 64, 64, 64", "17, 5, 300, 300, 1", "257, 9, 8, 0, 256"})
+    @CsvSource({"257, 9, 200, 173, 256", "9, 3, 64, 64, 64", "17, 5, 300, 300, 1", "257, 9, 8, 0, 256",
+            "257, 9, 1024, 1021, 256"})
     void groupsPairsByExpertInOrder(int experts, int slots, int capacity, int count, int local) {
         TestData data = new TestData(device + " expert groups E " + experts + " C " + capacity);
         int tileTokens = MoeExpertGroups.TILE_TOKENS;
@@ -153,43 +154,65 @@ class MoeGroupedKernelsTest {
                     : data.random.nextBoolean() ? 0 : data.random.nextInt(Math.max(1, (experts - 1) / 4));
         }
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, experts, tileTokens);
+        IntArray ids = IntArray.fromArray(idHost);
+        IntArray meta = meta(0, count);
+        if (capacity <= 300) { // the single-group reference variant walks every pair per expert: small cases only
+            IntArray offsets = poisonedInts(experts + 1);
+            IntArray pairs = poisonedInts(capacity * slots);
+            IntArray tiles = poisonedInts(1 + 3 * maxTiles);
+            KernelDevices.launch(device, MoeExpertGroups.class, "apply", dims(local), dims(local), new KernelContext(),
+                    ids, offsets, pairs, tiles, meta, slots, experts, tileTokens);
+            checkGrouping("MoeExpertGroups", idHost, count, slots, experts, offsets, pairs, tiles, maxTiles);
+        }
+        IntArray counts = poisonedInts(experts);
         IntArray offsets = poisonedInts(experts + 1);
         IntArray pairs = poisonedInts(capacity * slots);
         IntArray tiles = poisonedInts(1 + 3 * maxTiles);
-        KernelDevices.launch(device, MoeExpertGroups.class, "apply", dims(local), dims(local), new KernelContext(),
-                IntArray.fromArray(idHost), offsets, pairs, tiles, meta(0, count), slots, experts, tileTokens);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "count", dims((long) experts * local), dims(local),
+                new KernelContext(), ids, counts, meta, slots, experts);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "layout", dims(local), dims(local),
+                new KernelContext(), counts, offsets, tiles, experts, tileTokens);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "scatter", dims((long) experts * local), dims(local),
+                new KernelContext(), ids, offsets, pairs, meta, slots, experts);
+        checkGrouping("MoeExpertGroupsSplit", idHost, count, slots, experts, offsets, pairs, tiles, maxTiles);
+    }
+
+    private static void checkGrouping(String variant, int[] idHost, int count, int slots, int experts, IntArray offsets,
+                                      IntArray pairs, IntArray tiles, int maxTiles) {
+        int tileTokens = MoeExpertGroups.TILE_TOKENS;
         int total = count * slots;
         int at = 0;
         int tile = 0;
         for (int e = 0; e < experts; e++) {
-            assertEquals(at, offsets.get(e), "offset of expert " + e);
+            assertEquals(at, offsets.get(e), variant + ": offset of expert " + e);
             int first = at;
             for (int p = 0; p < total; p++) {
                 if (idHost[p] == e) {
-                    assertEquals(p, pairs.get(at), "pair " + at + " (expert " + e + ")");
+                    assertEquals(p, pairs.get(at), variant + ": pair " + at + " (expert " + e + ")");
                     at++;
                 }
             }
             for (int s = first; s < at; s += tileTokens) {
-                assertEquals(e, tiles.get(1 + 3 * tile), "tile " + tile + " expert");
-                assertEquals(s, tiles.get(2 + 3 * tile), "tile " + tile + " first");
-                assertEquals(Math.min(tileTokens, at - s), tiles.get(3 + 3 * tile), "tile " + tile + " size");
+                assertEquals(e, tiles.get(1 + 3 * tile), variant + ": tile " + tile + " expert");
+                assertEquals(s, tiles.get(2 + 3 * tile), variant + ": tile " + tile + " first");
+                assertEquals(Math.min(tileTokens, at - s), tiles.get(3 + 3 * tile), variant + ": tile " + tile + " size");
                 tile++;
             }
         }
-        assertEquals(total, offsets.get(experts), "end offset");
-        assertEquals(tile, tiles.get(0), "tile count");
-        assertTrue(tile <= maxTiles, "tiles " + tile + " within the launch bound " + maxTiles);
-        for (int i = total; i < capacity * slots; i++) {
-            assertEquals(Integer.MIN_VALUE, pairs.get(i), "pair slot " + i + " past count must stay untouched");
+        assertEquals(total, offsets.get(experts), variant + ": end offset");
+        assertEquals(tile, tiles.get(0), variant + ": tile count");
+        assertTrue(tile <= maxTiles, variant + ": tiles " + tile + " within the launch bound " + maxTiles);
+        for (int i = total; i < pairs.getSize(); i++) {
+            assertEquals(Integer.MIN_VALUE, pairs.get(i), variant + ": pair slot " + i + " past count must stay untouched");
         }
-        System.out.println("  expert groups: " + total + " pairs, " + tile + " tiles (bound " + maxTiles + ")");
+        System.out.println("  " + variant + ": " + total + " pairs, " + tile + " tiles (bound " + maxTiles + ")");
     }
 
     private void runGrouped(Experts ex, FloatArray x, IntArray ids, FloatArray weights, FloatArray h, IntArray meta,
                             int capacity, int slots, int packed, int inter, int dim) {
         int tileTokens = MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
+        IntArray counts = poisonedInts(packed);
         IntArray offsets = poisonedInts(packed + 1);
         IntArray pairs = poisonedInts(capacity * slots);
         IntArray tiles = poisonedInts(1 + 3 * maxTiles);
@@ -198,8 +221,12 @@ class MoeGroupedKernelsTest {
         int threads = MoeExpertGroups.GEMM_THREADS;
         int upRows = MoeGroupedGateUp.GATE_UP_ROWS;
         int downRows = MoeGroupedDown.DOWN_ROWS;
-        KernelDevices.launch(device, MoeExpertGroups.class, "apply", dims(256), dims(256), new KernelContext(),
-                ids, offsets, pairs, tiles, meta, slots, packed, tileTokens);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "count", dims(packed * 256L), dims(256),
+                new KernelContext(), ids, counts, meta, slots, packed);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "layout", dims(256), dims(256), new KernelContext(),
+                counts, offsets, tiles, packed, tileTokens);
+        KernelDevices.launch(device, MoeExpertGroupsSplit.class, "scatter", dims(packed * 256L), dims(256),
+                new KernelContext(), ids, offsets, pairs, meta, slots, packed);
         KernelDevices.launch(device, MoeGroupedGateUp.class, "apply",
                 dims((long) (inter + upRows - 1) / upRows * threads, maxTiles), dims(threads, 1), new KernelContext(),
                 ex.w1(), ex.w3(), x, pairs, tiles, act, meta, slots, inter, dim);
