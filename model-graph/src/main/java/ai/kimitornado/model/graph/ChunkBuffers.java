@@ -1,5 +1,6 @@
 package ai.kimitornado.model.graph;
 
+import ai.kimitornado.model.kernels.KdaChunkPrefill;
 import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.MoeExpertGroups;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
@@ -91,11 +92,12 @@ public final class ChunkBuffers {
         if (ForwardGraphBuilder.KDA_PREFILL_BY_SPLIT_RECURRENCE) {
             cum = decays = pairs = wm = um = null; // the split recurrence needs no scratch (pairs alone is H·3·C²)
         } else {
-            cum = new FloatArray(d.kdaHeads() * c * dk);
-            decays = new FloatArray(d.kdaHeads() * 2 * c * dk);
-            pairs = new FloatArray(d.kdaHeads() * 3 * c * c);
-            wm = new FloatArray(d.kdaHeads() * c * dk);
-            um = new FloatArray(d.kdaHeads() * c * dk);
+            int sub = Math.min(c, KdaChunkPrefill.SUB_CHUNK); // scratch per KDA sub-chunk, independent of C
+            cum = new FloatArray(d.kdaHeads() * sub * dk);
+            decays = new FloatArray(d.kdaHeads() * 2 * sub * dk);
+            pairs = new FloatArray(d.kdaHeads() * 3 * sub * sub);
+            wm = new FloatArray(d.kdaHeads() * sub * dk);
+            um = new FloatArray(d.kdaHeads() * sub * dk);
         }
         mlaQ = new FloatArray(c * d.mlaQueryWidth());
         ckv = new FloatArray(c * d.latentRow());

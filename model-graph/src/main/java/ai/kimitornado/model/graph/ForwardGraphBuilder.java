@@ -241,7 +241,7 @@ final class ForwardGraphBuilder {
             int local = Math.min(dk, maxLocal);
             launch(p + "kda_chunk", KdaChunkPrefill.class, "run", new long[][] {{(long) heads * local}, {local}},
                     ctx, b.q, b.k, b.v, b.g, b.beta, s.kdaState[l], b.o, b.cum, b.decays, b.pairs, b.wm, b.um,
-                    b.meta, heads, dk, dk, capacity);
+                    b.meta, heads, dk, dk, Math.min(capacity, KdaChunkPrefill.SUB_CHUNK));
         }
         launch(p + "o_norm", GatedHeadRmsNorm.class, "apply", headGroups(heads, dk),
                 ctx, b.o, b.gate, k.oNorm(), b.y, b.meta, heads, dk, d.rmsEps());

@@ -400,13 +400,14 @@ class KdaKernelsTest {
         assertClose("kda split state", refStateF, 0, state, 0, refStateF.length, 1e-5, 1e-4);
     }
 
-    @ParameterizedTest(name = "heads {0} dk {1} dv {2} chunks {3} local {4}")
-    @CsvSource({"2, 16, 16, '20,32,7', 16", "3, 8, 12, '64,1,30', 32", "2, 128, 128, '64,17', 128"})
-    void chunkwisePrefillMatchesReferenceRecurrence(int heads, int dk, int dv, String chunks, int local) {
-        TestData data = new TestData(device + " " + "kda chunkwise " + heads + "x" + dk + "x" + dv + " chunks " + chunks);
+    @ParameterizedTest(name = "heads {0} dk {1} dv {2} chunks {3} local {4} sub-chunk {5}")
+    @CsvSource({"2, 16, 16, '20,32,7', 16, 64", "3, 8, 12, '64,1,30', 32, 64", "2, 128, 128, '64,17', 128, 64",
+            "2, 16, 16, '40,7,33', 16, 16", "3, 8, 12, '130,5', 8, 64"})
+    void chunkwisePrefillMatchesReferenceRecurrence(int heads, int dk, int dv, String chunks, int local, int cap) {
+        TestData data = new TestData(device + " " + "kda chunkwise " + heads + "x" + dk + "x" + dv + " chunks " + chunks
+                + " sub-chunk " + cap);
         int[] lens = java.util.Arrays.stream(chunks.split(",")).mapToInt(Integer::parseInt).toArray();
         int total = java.util.Arrays.stream(lens).sum();
-        int cap = 64;
         KdaInputs in = KdaInputs.random(data, heads, dk, dv, total, 20f);
         double[] refState = new double[heads * dk * dv];
         FloatArray state = FloatArray.fromArray(data.uniform(heads * dk * dv, 5f)); // stale: position 0 resets it
@@ -417,16 +418,17 @@ class KdaKernelsTest {
         FloatArray um = new FloatArray(heads * cap * dv);
         int from = 0;
         for (int n : lens) {
-            FloatArray out = poisoned(cap * heads * dv);
+            int rows = n + 3; // the execution's capacity C: rows beyond count stay untouched
+            FloatArray out = poisoned(rows * heads * dv);
             KernelDevices.launch(device, KdaChunkPrefill.class, "run", dims((long) heads * local), dims(local), new KernelContext(),
-                    KdaInputs.rows(in.q, from, n, heads * dk, cap), KdaInputs.rows(in.k, from, n, heads * dk, cap),
-                    KdaInputs.rows(in.v, from, n, heads * dv, cap), KdaInputs.rows(in.g, from, n, heads * dk, cap),
-                    KdaInputs.rows(in.beta, from, n, heads, cap), state, out, cum, decays, pairs, wm, um,
+                    KdaInputs.rows(in.q, from, n, heads * dk, rows), KdaInputs.rows(in.k, from, n, heads * dk, rows),
+                    KdaInputs.rows(in.v, from, n, heads * dv, rows), KdaInputs.rows(in.g, from, n, heads * dk, rows),
+                    KdaInputs.rows(in.beta, from, n, heads, rows), state, out, cum, decays, pairs, wm, um,
                     meta(from, n), heads, dk, dv, cap);
             float[] expected = in.reference(refState, from, n);
             double err = assertClose("kda chunk at " + from + " len " + n, expected, 0, out, 0, n * heads * dv, 2e-5, 2e-4);
             System.out.println("  chunkwise " + heads + "x" + dk + "x" + dv + " chunk " + from + "+" + n + ": max |Δ| " + err);
-            assertAllNaN("kda chunk rows beyond count", out, n * heads * dv, cap * heads * dv);
+            assertAllNaN("kda chunk rows beyond count", out, n * heads * dv, rows * heads * dv);
             from += n;
         }
         float[] refStateF = new float[refState.length];
