@@ -173,6 +173,37 @@ public class KernelContext {
         return v[laneOf()];
     }
 
+    /**
+     * Maximum of {@code value} over the 32 lanes of the caller's warp, to every lane: the same xor butterfly as
+     * {@link #warpSum(float)} with {@link Math#max} (Java's: NaN if any lane holds NaN, +0.0 above -0.0), so every
+     * lane and backend agrees (a NaN result's payload is unspecified). Collective: see {@link #shuffleDown(float, int)}.
+     */
+    public float warpMax(float value) {
+        int[] lanes = warpValues(Float.floatToRawIntBits(value));
+        float[] v = new float[WARP_SIZE];
+        for (int k = 0; k < WARP_SIZE; k++) {
+            v[k] = Float.intBitsToFloat(lanes[k]);
+        }
+        for (int m = WARP_SIZE / 2; m > 0; m >>= 1) {
+            float[] next = new float[WARP_SIZE];
+            for (int k = 0; k < WARP_SIZE; k++) {
+                next[k] = Math.max(v[k], v[k ^ m]);
+            }
+            v = next;
+        }
+        return v[laneOf()];
+    }
+
+    /** {@link #warpMax(float)} on ints. */
+    public int warpMax(int value) {
+        int[] v = warpValues(value);
+        int max = v[0];
+        for (int k = 1; k < WARP_SIZE; k++) {
+            max = Math.max(max, v[k]);
+        }
+        return max;
+    }
+
     private int laneOf() {
         return (localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz)) & (WARP_SIZE - 1);
     }

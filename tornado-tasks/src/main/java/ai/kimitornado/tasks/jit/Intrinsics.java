@@ -219,13 +219,13 @@ final class Intrinsics {
                 kb.emit(new Instr.AtomicAdd(r, ref, index, value));
                 return new Prim(r, null);
             }
-            case "shuffleDown", "shuffleXor", "warpSum" -> {
+            case "shuffleDown", "shuffleXor", "warpSum", "warpMax" -> {
                 Operand value = prim(t, args.get(0), name);
                 if (value.type() != Type.I32 && value.type() != Type.F32) {
                     throw t.error(t.currentInsn(), "KernelContext." + name + " on " + value.type() + " (int and float only)");
                 }
                 kb.usesBarriers = true; // the local-memory emulations synchronise the group; the JVM blocks there
-                if (!name.equals("warpSum")) {
+                if (!name.startsWith("warp")) {
                     Reg r = kb.newReg(value.type(), null);
                     kb.emit(new Instr.WarpShuffle(r, name.equals("shuffleDown") ? ShuffleMode.DOWN : ShuffleMode.XOR,
                             value, prim(t, args.get(1), name)));
@@ -236,9 +236,10 @@ final class Intrinsics {
                 for (int offset = KernelContext.WARP_SIZE / 2; offset > 0; offset >>= 1) {
                     Reg other = kb.newReg(value.type(), null);
                     kb.emit(new Instr.WarpShuffle(other, ShuffleMode.XOR, acc, Const.i32(offset)));
-                    Reg sum = kb.newReg(value.type(), null);
-                    kb.emit(new Instr.Binary(sum, BinOp.ADD, acc, other));
-                    acc = sum;
+                    Reg combined = kb.newReg(value.type(), null);
+                    kb.emit(name.equals("warpSum") ? new Instr.Binary(combined, BinOp.ADD, acc, other)
+                            : new Instr.MathCall(combined, MathOp.MAX, List.of(acc, other)));
+                    acc = combined;
                 }
                 return new Prim(acc, null);
             }

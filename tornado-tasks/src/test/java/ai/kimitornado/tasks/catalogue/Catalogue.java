@@ -5,6 +5,7 @@ import static ai.kimitornado.tasks.catalogue.Gen.*;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.catalogue.CatalogueEntry.Grid;
 import ai.kimitornado.tasks.jit.KernelRef;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongFunction;
@@ -158,6 +159,16 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), floats(r, items, -8, 8), ints(r, items), ints(r, items),
                     poisonFloats(6 * items), poisonInts(4 * items)};
             }, new Grid(new long[] {64, 4}, new long[] {16, 4}), 0),
+            entry(WarpKernels.class, "maxes", s -> {
+                Random r = new Random(s);
+                FloatArray x = specialFloats(r, 256);
+                for (int i = 0; i < 256; i++) {
+                    if (i / 32 % 2 == 0 && Float.isNaN(x.get(i))) {
+                        x.set(i, -0f); // every other warp without NaN: the max itself is compared
+                    }
+                }
+                return new Object[] {new KernelContext(), x, ints(r, 256), poisonFloats(256), poisonInts(256)};
+            }, Grid.of1d(256, 128), 0),
             entry(WarpKernels.class, "blockSum", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 3 * WarpKernels.GROUP, -1, 1), poisonFloats(3)},
                     Grid.of1d(3 * WarpKernels.GROUP, WarpKernels.GROUP), 0),

@@ -32,6 +32,13 @@ public final class WarpKernels {
         outI.set(4 * g + 3, ctx.warpSum(k & 0xFF));
     }
 
+    /** warpMax per work-item g (specials in x: NaN, ±0, ±inf). outF [items], outI [items]. */
+    public static void maxes(KernelContext ctx, FloatArray x, IntArray n, FloatArray outF, IntArray outI) {
+        int g = ctx.globalIdx;
+        outF.set(g, ctx.warpMax(x.get(g)));
+        outI.set(g, ctx.warpMax(n.get(g)));
+    }
+
     static final int GROUP = 256;
 
     /** Block sum: warp sums, one per warp into local memory, then the first warp sums those. partial [groups]. */

@@ -80,6 +80,35 @@ class WarpOpsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void jvmWarpMaxIsTheMaximumOfTheWarp() {
+        long seed = System.nanoTime();
+        System.out.println("WarpOpsTest max seed=" + seed);
+        Random r = new Random(seed);
+        FloatArray x = Gen.specialFloats(r, 128);
+        IntArray n = Gen.ints(r, 128);
+        FloatArray outF = Gen.poisonFloats(128);
+        IntArray outI = Gen.poisonInts(128);
+        CatalogueEntry e = new CatalogueEntry("maxes", KernelRef.of(WarpKernels.class, "maxes"), s -> null,
+                Grid.of1d(128, 64), 0);
+        JavaReference.run(e, new Object[] {new KernelContext(), x, n, outF, outI});
+        for (int g = 0; g < 128; g++) {
+            int base = g & -32;
+            float fm = x.get(base);
+            int im = n.get(base);
+            for (int k = 1; k < 32; k++) {
+                fm = Math.max(fm, x.get(base + k));
+                im = Math.max(im, n.get(base + k));
+            }
+            if (Float.isNaN(fm)) {
+                assertTrue(Float.isNaN(outF.get(g)), "item " + g);
+            } else {
+                assertEquals(Float.floatToRawIntBits(fm), Float.floatToRawIntBits(outF.get(g)), "item " + g);
+            }
+            assertEquals(im, outI.get(g), "item " + g);
+        }
+    }
+
     /** The documented order: v[l] += v[l ^ m] for m = 16, 8, 4, 2, 1, simulated on 32 values; every lane agrees. */
     private static float butterfly(FloatArray x, int[] byLinear, int base) {
         float[] v = new float[32];
