@@ -18,6 +18,11 @@ import java.util.List;
  * last valid row only.
  */
 public final class ChunkBuffers {
+    /**
+     * Floats of the split-K scratch: splits are chosen so that splits × row tiles × token tiles stays below
+     * 2 × ForwardGraphBuilder.SPLIT_K_TARGET_GROUPS tiles of 128 rows × 64 tokens.
+     */
+    static final int SPLIT_K_PARTIALS = 2 * 396 * 128 * 64;
     /** Most work-groups of the split argmax (greedy sampling). */
     static final int SAMPLE_GROUPS = 256;
     final int capacity;
@@ -56,6 +61,8 @@ public final class ChunkBuffers {
     final IntArray moePairs;        // [C*slots] (token, slot) pair indices sorted by expert
     final IntArray moeTiles;        // [1 + 3*maxTiles] tile count, then (expert, first, n) per tile
     final FloatArray moeSlotOut;    // [C*slots * D] unweighted down-projection row per pair
+    // split-K GEMM (ForwardGraphBuilder.linear on grids of few tiles)
+    final FloatArray gemmPartials;  // [≤ SPLIT_K_PARTIALS] column slices' partial products [splits][C][rows]
     // head
     final boolean allLogits;        // logits of every chunk row (forward/verify); else only the last valid row
     final FloatArray logits;        // [C*V] with allLogits, else [V] (the last valid row, or the decode token)
@@ -124,6 +131,7 @@ public final class ChunkBuffers {
         moeSlotOut = new FloatArray(pairs * d.hidden());
         logits = new FloatArray((allLogits ? c : 1) * d.vocab());
         lastRow = new FloatArray(d.hidden());
+        gemmPartials = new FloatArray(c > 1 ? SPLIT_K_PARTIALS : 1);
         headMeta = new IntArray(KernelLimits.META_SIZE);
         sampledId = new IntArray(1);
         sampleBestValue = new FloatArray(SAMPLE_GROUPS);

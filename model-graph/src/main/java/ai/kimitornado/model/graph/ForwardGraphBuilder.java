@@ -4,6 +4,7 @@ import ai.kimitornado.model.kernels.CopyRows;
 import ai.kimitornado.model.kernels.EmbeddingGather;
 import ai.kimitornado.model.kernels.GatedHeadRmsNorm;
 import ai.kimitornado.model.kernels.GemmBf16Tiled;
+import ai.kimitornado.model.kernels.GemmSplitKSum;
 import ai.kimitornado.model.kernels.KdaChunkPrefill;
 import ai.kimitornado.model.kernels.KdaConvSiluNorm;
 import ai.kimitornado.model.kernels.KdaGates;
@@ -361,9 +362,25 @@ final class ForwardGraphBuilder {
         } else {
             long rowTiles = (rows + GemmBf16Tiled.TILE_ROWS - 1) / GemmBf16Tiled.TILE_ROWS;
             long tokenTiles = (capacity + GemmBf16Tiled.TILE_TOKENS - 1) / GemmBf16Tiled.TILE_TOKENS;
-            launch(name, GemmBf16Tiled.class, "gemm",
-                    new long[][] {{rowTiles * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
-                    ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+            int splits = splitK(rowTiles * tokenTiles, cols);
+            if (splits == 1) {
+                launch(name, GemmBf16Tiled.class, "gemm",
+                        new long[][] {{rowTiles * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
+                        ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+            } else {
+                int kSlice = (int) roundUp((cols + splits - 1) / splits, SPLIT_K_STEP);
+                splits = (cols + kSlice - 1) / kSlice;
+                int sliceStride = capacity * rows;
+                if ((long) splits * sliceStride > b.gemmPartials.getSize()) {
+                    throw new IllegalStateException("ForwardGraphBuilder.linear " + name + ": split-K needs " + splits + " x "
+                            + sliceStride + " partial floats, ChunkBuffers.gemmPartials holds " + b.gemmPartials.getSize());
+                }
+                launch(name, GemmBf16Tiled.class, "gemmSplitK",
+                        new long[][] {{rowTiles * splits * GemmBf16Tiled.THREADS, tokenTiles}, {GemmBf16Tiled.THREADS, 1}},
+                        ctx, weight, 0, x, b.gemmPartials, b.meta, rows, cols, kSlice, sliceStride);
+                launch(name + "_sum", GemmSplitKSum.class, "apply", grid1(sliceStride),
+                        ctx, b.gemmPartials, y, b.meta, rows, splits, sliceStride, acc);
+            }
         }
     }
 
@@ -391,6 +408,25 @@ final class ForwardGraphBuilder {
         for (Projection pr : ps) {
             linear(pr.name(), pr.weight(), x, pr.y(), pr.rows(), cols, false);
         }
+    }
+
+    /** Work-groups a chunk GEMM should have: 3 per SM of a 132-SM H200 (72 registers × 256 items: 3 fit an SM). */
+    static final int SPLIT_K_TARGET_GROUPS = 396;
+    /** Shortest column slice of a split-K GEMM (4 K steps of 16). */
+    static final int SPLIT_K_STEP = 16;
+    private static final int SPLIT_K_MIN_SLICE = 64;
+
+    /**
+     * Column slices for a GEMM of {@code tiles} output tiles: 1 when the grid already has 2/3 of the target groups,
+     * else enough to reach the target (e.g. the 256-row router or a 128-row gate projection on a chunk of 512: 16
+     * or 8 tiles), each slice at least {@value #SPLIT_K_MIN_SLICE} columns.
+     */
+    static int splitK(long tiles, int cols) {
+        if (tiles * 3 >= SPLIT_K_TARGET_GROUPS * 2L) {
+            return 1;
+        }
+        long want = (SPLIT_K_TARGET_GROUPS + tiles - 1) / tiles;
+        return (int) Math.max(1, Math.min(want, cols / SPLIT_K_MIN_SLICE));
     }
 
     /**

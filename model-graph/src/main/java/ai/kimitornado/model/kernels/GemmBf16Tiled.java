@@ -41,13 +41,44 @@ public final class GemmBf16Tiled {
                             IntArray meta, int rows, int cols, int accumulate) {
         long[] wTile = ctx.allocateLongLocalArray(TILE_K * W_PAIRS);  // [k][row pair] of the current K step
         long[] xTile = ctx.allocateLongLocalArray(TILE_K * X_PAIRS);  // [k][token pair]
-        int lid = ctx.localIdx;
-        int r0 = ctx.groupIdx * TILE_ROWS;
-        int t0 = ctx.groupIdy * TILE_TOKENS;
-        int count = meta.get(KernelLimits.META_COUNT);
-        if (t0 >= count) {
+        if (ctx.groupIdy * TILE_TOKENS >= meta.get(KernelLimits.META_COUNT)) {
             return; // uniform over the group: token tiles past the chunk's valid rows do nothing
         }
+        tile(ctx, wTile, xTile, w, wOffset, x, y, 0, meta, rows, cols, accumulate, ctx.groupIdx, 0, cols);
+    }
+
+    /**
+     * Split-K partial products for grids with too few output tiles to fill the GPU (small row counts, short
+     * chunks): group x = rowTile + ⌈rows/128⌉·s covers columns [s·kSlice, min(cols, (s+1)·kSlice)) and writes
+     * {@code partial[s·sliceStride + t·rows + r]} (no accumulate); {@link GemmSplitKSum} adds the slices in a fixed
+     * order (no atomics: the same sums on every run). kSlice is a multiple of 16.
+     * Grid: global (⌈rows/128⌉·splits·256, ⌈C/64⌉), local (256, 1). partial [splits * sliceStride], sliceStride ≥ C*rows.
+     */
+    public static void gemmSplitK(KernelContext ctx, BFloat16Array w, int wOffset, FloatArray x, FloatArray partial,
+                                  IntArray meta, int rows, int cols, int kSlice, int sliceStride) {
+        long[] wTile = ctx.allocateLongLocalArray(TILE_K * W_PAIRS);
+        long[] xTile = ctx.allocateLongLocalArray(TILE_K * X_PAIRS);
+        if (ctx.groupIdy * TILE_TOKENS >= meta.get(KernelLimits.META_COUNT)) {
+            return;
+        }
+        int rowTiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
+        int slice = ctx.groupIdx / rowTiles;
+        int kBegin = slice * kSlice;
+        tile(ctx, wTile, xTile, w, wOffset, x, partial, slice * sliceStride, meta, rows, Math.min(cols, kBegin + kSlice), 0,
+                ctx.groupIdx - slice * rowTiles, kBegin, cols);
+    }
+
+    /**
+     * One 128-row × 64-token output tile over columns [kBegin, kEnd): out[outBase + t·rows + r] (+)= Σ_k X·W.
+     * {@code cols} is W's row length (the stride); {@code kEnd ≤ cols} bounds the sum.
+     */
+    private static void tile(KernelContext ctx, long[] wTile, long[] xTile, BFloat16Array w, int wOffset, FloatArray x,
+                             FloatArray y, int outBase, IntArray meta, int rows, int kEnd, int accumulate, int rowTile,
+                             int kBegin, int cols) {
+        int lid = ctx.localIdx;
+        int r0 = rowTile * TILE_ROWS;
+        int t0 = ctx.groupIdy * TILE_TOKENS;
+        int count = meta.get(KernelLimits.META_COUNT);
         // staging role: element k0 + sk of row pairs sp + 16p (p < 4) and token pairs sp + 16q (q < 2)
         int sk = lid & 15;
         int sp = lid >> 4;
@@ -57,12 +88,13 @@ public final class GemmBf16Tiled {
         int tr = lid & 15;
         int tt = lid >> 4;
 
-        long w0 = weightPair(w, wOffset, rows, cols, sr, sk);
-        long w1 = weightPair(w, wOffset, rows, cols, sr + 32, sk);
-        long w2 = weightPair(w, wOffset, rows, cols, sr + 64, sk);
-        long w3 = weightPair(w, wOffset, rows, cols, sr + 96, sk);
-        long x0 = inputPair(x, count, cols, st, sk);
-        long x1 = inputPair(x, count, cols, st + 32, sk);
+        int k = kBegin + sk;
+        long w0 = weightPair(w, wOffset, rows, cols, kEnd, sr, k);
+        long w1 = weightPair(w, wOffset, rows, cols, kEnd, sr + 32, k);
+        long w2 = weightPair(w, wOffset, rows, cols, kEnd, sr + 64, k);
+        long w3 = weightPair(w, wOffset, rows, cols, kEnd, sr + 96, k);
+        long x0 = inputPair(x, count, cols, kEnd, st, k);
+        long x1 = inputPair(x, count, cols, kEnd, st + 32, k);
 
         float a00 = 0f, a01 = 0f, a02 = 0f, a03 = 0f;
         float a10 = 0f, a11 = 0f, a12 = 0f, a13 = 0f;
@@ -73,7 +105,7 @@ public final class GemmBf16Tiled {
         float a60 = 0f, a61 = 0f, a62 = 0f, a63 = 0f;
         float a70 = 0f, a71 = 0f, a72 = 0f, a73 = 0f;
 
-        for (int k0 = 0; k0 < cols; k0 += TILE_K) {
+        for (int k0 = kBegin; k0 < kEnd; k0 += TILE_K) {
             int ws = sk * W_PAIRS + sp;
             wTile[ws] = w0;
             wTile[ws + 16] = w1;
@@ -85,12 +117,12 @@ public final class GemmBf16Tiled {
             ctx.localBarrier();
             // prefetch the next K step into registers while this one computes (0 past the last column)
             int kn = k0 + TILE_K + sk;
-            w0 = weightPair(w, wOffset, rows, cols, sr, kn);
-            w1 = weightPair(w, wOffset, rows, cols, sr + 32, kn);
-            w2 = weightPair(w, wOffset, rows, cols, sr + 64, kn);
-            w3 = weightPair(w, wOffset, rows, cols, sr + 96, kn);
-            x0 = inputPair(x, count, cols, st, kn);
-            x1 = inputPair(x, count, cols, st + 32, kn);
+            w0 = weightPair(w, wOffset, rows, cols, kEnd, sr, kn);
+            w1 = weightPair(w, wOffset, rows, cols, kEnd, sr + 32, kn);
+            w2 = weightPair(w, wOffset, rows, cols, kEnd, sr + 64, kn);
+            w3 = weightPair(w, wOffset, rows, cols, kEnd, sr + 96, kn);
+            x0 = inputPair(x, count, cols, kEnd, st, kn);
+            x1 = inputPair(x, count, cols, kEnd, st + 32, kn);
             for (int kk = 0; kk < TILE_K; kk++) {
                 int wb = kk * W_PAIRS + tr;
                 long p0 = wTile[wb];
@@ -117,23 +149,23 @@ public final class GemmBf16Tiled {
         // a{i}{j}: row r0 + 2tr + 32(i/2) + i%2, token t0 + 2tt + 32(j/2) + j%2
         int r = r0 + 2 * tr;
         int t = t0 + 2 * tt;
-        store(y, rows, count, accumulate, r, t, a00, a10, a20, a30, a40, a50, a60, a70);
-        store(y, rows, count, accumulate, r, t + 1, a01, a11, a21, a31, a41, a51, a61, a71);
-        store(y, rows, count, accumulate, r, t + 32, a02, a12, a22, a32, a42, a52, a62, a72);
-        store(y, rows, count, accumulate, r, t + 33, a03, a13, a23, a33, a43, a53, a63, a73);
+        store(y, outBase, rows, count, accumulate, r, t, a00, a10, a20, a30, a40, a50, a60, a70);
+        store(y, outBase, rows, count, accumulate, r, t + 1, a01, a11, a21, a31, a41, a51, a61, a71);
+        store(y, outBase, rows, count, accumulate, r, t + 32, a02, a12, a22, a32, a42, a52, a62, a72);
+        store(y, outBase, rows, count, accumulate, r, t + 33, a03, a13, a23, a33, a43, a53, a63, a73);
     }
 
-    /** W[r][k] and W[r+1][k] widened and packed (low half: row r), 0 outside the matrix (a partial tile). */
-    private static long weightPair(BFloat16Array w, int wOffset, int rows, int cols, int r, int k) {
-        float lo = r < rows && k < cols ? Bf16.widen(w.getBits(wOffset + r * cols + k)) : 0f;
-        float hi = r + 1 < rows && k < cols ? Bf16.widen(w.getBits(wOffset + (r + 1) * cols + k)) : 0f;
+    /** W[r][k] and W[r+1][k] widened and packed (low half: row r), 0 outside the matrix or past kEnd. */
+    private static long weightPair(BFloat16Array w, int wOffset, int rows, int cols, int kEnd, int r, int k) {
+        float lo = r < rows && k < kEnd ? Bf16.widen(w.getBits(wOffset + r * cols + k)) : 0f;
+        float hi = r + 1 < rows && k < kEnd ? Bf16.widen(w.getBits(wOffset + (r + 1) * cols + k)) : 0f;
         return pack(lo, hi);
     }
 
     /** X[t][k] and X[t+1][k] packed (low half: token t), 0 past the chunk's valid tokens or the last column. */
-    private static long inputPair(FloatArray x, int count, int cols, int t, int k) {
-        float lo = t < count && k < cols ? x.get(t * cols + k) : 0f;
-        float hi = t + 1 < count && k < cols ? x.get((t + 1) * cols + k) : 0f;
+    private static long inputPair(FloatArray x, int count, int cols, int kEnd, int t, int k) {
+        float lo = t < count && k < kEnd ? x.get(t * cols + k) : 0f;
+        float hi = t + 1 < count && k < kEnd ? x.get((t + 1) * cols + k) : 0f;
         return pack(lo, hi);
     }
 
@@ -150,10 +182,10 @@ public final class GemmBf16Tiled {
     }
 
     /** Token t's outputs of rows r, r+1, r+32, r+33, ..., r+97 (pairs 32 apart), skipping those outside. */
-    private static void store(FloatArray y, int rows, int count, int accumulate, int r, int t,
+    private static void store(FloatArray y, int outBase, int rows, int count, int accumulate, int r, int t,
                               float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
         if (t < count) {
-            int base = t * rows + r;
+            int base = outBase + t * rows + r;
             put(y, rows, accumulate, r, base, v0);
             put(y, rows, accumulate, r + 1, base + 1, v1);
             put(y, rows, accumulate, r + 32, base + 32, v2);

@@ -40,4 +40,15 @@ class DeviceEngineMemoryTest {
                 () -> ok.withPrefillChunk(DeviceEngine.Options.MAX_PREFILL_CHUNK + 1));
         assertTrue(e.getMessage().contains("prefillChunk"), e.getMessage());
     }
+
+    /** Split-K plans for real48B shapes at a 512-token chunk (8 token tiles): few-tile GEMMs split, full ones not. */
+    @Test
+    void splitKOnlyWhereTheGridIsSmall() {
+        assertEquals(25, ForwardGraphBuilder.splitK(2 * 8, 2304), "router 256 rows: 16 tiles");
+        assertEquals(36, ForwardGraphBuilder.splitK(1 * 8, 2304), "f_a/g_a 128 rows: 8 tiles, capped at 64-column slices");
+        assertEquals(3, ForwardGraphBuilder.splitK(18 * 8, 4096), "o_proj 2304 rows: 144 tiles");
+        assertEquals(2, ForwardGraphBuilder.splitK(32 * 8, 2304), "KDA q/k/v 4096 rows: 256 tiles");
+        assertEquals(1, ForwardGraphBuilder.splitK(48 * 8, 2304), "MLA q_proj 6144 rows: 384 tiles");
+        assertEquals(1, ForwardGraphBuilder.splitK(4, 100), "too few columns to split");
+    }
 }

@@ -22,7 +22,7 @@ class KernelsCompileTest {
             MlaQueryAbsorb.class, MlaAttentionPartial.class, MlaAttentionCombine.class, MlaValueUp.class,
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeExpertGroupsSplit.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
-            ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class,
+            ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class, GemmSplitKSum.class,
             MatVecBf16Rows.class, MatVecBf16Fused.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class);
 
     static Stream<Method> kernels() {
