@@ -36,6 +36,7 @@ import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
 import ai.kimitornado.model.kernels.SiluMulRows;
 import ai.kimitornado.model.kernels.SwiGluGateUp;
+import ai.kimitornado.model.kernels.SwiGluGateUpRows;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
@@ -151,6 +152,10 @@ final class ForwardGraphBuilder {
             linear(p + "mlp_up", m.up(), b.xn, b.denseAct, inter, hid, false);
             launch(p + "mlp_silu_mul", SiluMulRows.class, "apply", grid1((long) capacity * inter),
                     ctx, b.denseGate, b.denseAct, b.meta, inter);
+        } else if (capacity == 1 && !REFERENCE_DECODE) {
+            RowGroups g = decodeRows(p + "mlp_gate_up", inter, hid);
+            launch(p + "mlp_gate_up", SwiGluGateUpRows.class, "gateUp", rows(g),
+                    ctx, m.gate(), m.up(), b.xn, b.denseAct, b.meta, inter, hid, g.rowThreads());
         } else {
             launch(p + "mlp_gate_up", SwiGluGateUp.class, "gateUp", rowGroups(inter, hid),
                     ctx, m.gate(), m.up(), b.xn, b.denseAct, b.meta, inter, hid);

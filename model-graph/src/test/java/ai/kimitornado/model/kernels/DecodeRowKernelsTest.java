@@ -135,6 +135,35 @@ class DecodeRowKernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "dim {0} inter {1}")
+    @CsvSource({"2304, 1200", "64, 96", "100, 37"}) // real D (I cut from 9216 for the host reference), tiny, ragged
+    void denseGateUpRowsMatchReferenceOpAndKernel(int dim, int inter) {
+        TestData data = new TestData(device + " dense gate/up rows " + dim + "x" + inter);
+        BFloat16Array gate = data.bf16(inter * dim, 0.3f);
+        BFloat16Array up = data.bf16(inter * dim, 0.3f);
+        float[] x = data.uniform(dim, 1f);
+        FloatArray act = poisoned(inter + 2);
+        RowGroups g = RowGroups.plan(inter, dim / 4, local());
+        KernelDevices.launch(device, SwiGluGateUpRows.class, "gateUp", dims(g.global()), dims(g.local()),
+                new KernelContext(), gate, up, FloatArray.fromArray(x), act, meta(0, 1), inter, dim, g.rowThreads());
+        FloatArray actRef = poisoned(inter);
+        int refLocal = TestData.pow2AtMost(dim, local());
+        KernelDevices.launch(device, SwiGluGateUp.class, "gateUp", dims((long) inter * refLocal, 1), dims(refLocal, 1),
+                new KernelContext(), gate, up, FloatArray.fromArray(x), actRef, meta(0, 1), inter, dim);
+        float[] gv = new float[inter];
+        float[] uv = new float[inter];
+        TestData.matrix("gate", gate, 0, inter, dim).matVec(x, 0, gv, 0);
+        TestData.matrix("up", up, 0, inter, dim).matVec(x, 0, uv, 0);
+        float[] expected = new float[inter];
+        for (int i = 0; i < inter; i++) {
+            expected[i] = (float) (gv[i] / (1 + Math.exp(-gv[i])) * uv[i]);
+        }
+        double err = assertClose("dense gate/up rows vs op", expected, 0, act, 0, inter, 1e-4, 1e-4);
+        double errKernel = assertClose("dense gate/up rows vs kernel", actRef.toHeapArray(), 0, act, 0, inter, 1e-4, 1e-4);
+        assertAllNaN("dense gate/up rows past the last", act, inter, inter + 2);
+        System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernel " + errKernel);
+    }
+
     @ParameterizedTest(name = "D {0} E {1} slots {2} I {3}")
     @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36"}) // real D, I, slots; few experts (host memory)
     void moeExpertRowsMatchReferenceKernels(int dim, int experts, int slots, int inter) {
