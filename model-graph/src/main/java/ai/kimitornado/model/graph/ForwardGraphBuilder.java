@@ -304,6 +304,7 @@ final class ForwardGraphBuilder {
             RowGroups gateUp = decodeRows(p + "experts_gate_up", slots * inter, hid);
             launch(p + "experts_gate_up", MoeExpertsGateUpRows.class, "apply", rows(gateUp),
                     ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid, gateUp.rowThreads());
+            decodeRows(p + "experts_down", hid, inter); // each slot's row of I bf16 is read as quads: I % 4 == 0
             RowGroups down = decodeRows(p + "experts_down", hid, slots * inter);
             launch(p + "experts_down", MoeExpertsDownRows.class, "apply", rows(down),
                     ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid, down.rowThreads());

@@ -1,11 +1,17 @@
 package ai.kimitornado.model.graph;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.kimitornado.weights.config.KimiLinearConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -24,6 +30,18 @@ class DecodeStepLogitsTest {
     @AfterAll
     static void close() {
         fixture.close();
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"hidden_size, 66, l0_qkv_fa_ga", "moe_intermediate_size, 30, experts_down"})
+    void decodeGraphRejectsRowsThatAreNotQuads(String key, int value, String kernel) throws IOException {
+        String json = Files.readString(TinyAFixture.locate().resolve("config.json"))
+                .replaceFirst("\"" + key + "\": \\d+", "\"" + key + "\": " + value);
+        KimiLinearConfig config = KimiLinearConfig.parse(json, "tiny-a with " + key + " " + value);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeviceEngine.openRandom(config, 1L, RandomWeightsEngineTest.options("java")).close());
+        assertTrue(e.getMessage().contains(kernel) && e.getMessage().contains("multiple of 4"), e.getMessage());
+        System.out.println(key + " " + value + ": " + e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
