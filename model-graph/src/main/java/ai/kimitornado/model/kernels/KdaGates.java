@@ -38,10 +38,22 @@ public final class KdaGates {
             for (int j = lid; j < rank; j += nt) {
                 acc += Bf16.widen(fb.getBits(row * rank + j)) * low.get(t * rank + j);
             }
-        } else {
-            for (int c = lid; c < dim; c += nt) {
-                acc += Bf16.widen(wb.getBits(h * dim + c)) * x.get(t * dim + c);
+        } else { // D = 2304 over 128 work-items: four independent loads in flight per iteration (latency bound)
+            int wRow = h * dim;
+            int xRow = t * dim;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            for (int c = lid; c < dim; c += 4 * nt) {
+                int c1 = c + nt;
+                int c2 = c1 + nt;
+                int c3 = c2 + nt;
+                acc += Bf16.widen(wb.getBits(wRow + c)) * x.get(xRow + c);
+                a1 += c1 < dim ? Bf16.widen(wb.getBits(wRow + c1)) * x.get(xRow + c1) : 0f;
+                a2 += c2 < dim ? Bf16.widen(wb.getBits(wRow + c2)) * x.get(xRow + c2) : 0f;
+                a3 += c3 < dim ? Bf16.widen(wb.getBits(wRow + c3)) * x.get(xRow + c3) : 0f;
             }
+            acc = (acc + a1) + (a2 + a3);
         }
         partial[lid] = acc;
         ctx.localBarrier();
