@@ -76,6 +76,12 @@ final class ForwardGraphBuilder {
     /** System property selecting the reference decode kernels (one work-group per row) for A/B runs. */
     static final String REFERENCE_DECODE_PROPERTY = "kimi.referenceDecodeKernels";
     private static final boolean REFERENCE_DECODE = Boolean.getBoolean(REFERENCE_DECODE_PROPERTY);
+    /**
+     * Work-group count below which the decode row kernels widen their rows (RowGroups.TARGET_GROUPS = 1024 by default);
+     * {@code -Dkimi.decodeTargetGroups=512} keeps 2304-row projections (o_proj, experts_down) at 576 groups of 4 rows
+     * instead of 1,152 groups of 2 (one wave of 8 × 132 resident groups on the H200 instead of 1.09).
+     */
+    private static final int DECODE_TARGET_GROUPS = Integer.getInteger("kimi.decodeTargetGroups", 1024);
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
     private final int maxLocal;
@@ -445,7 +451,7 @@ final class ForwardGraphBuilder {
                     + " bf16 as 8-byte quads: the row length must be a multiple of 4 (start the JVM with -D"
                     + REFERENCE_DECODE_PROPERTY + "=true for the one-row-per-group reference kernels)");
         }
-        return RowGroups.plan(rows, cols / 4, maxLocal);
+        return RowGroups.plan(rows, cols / 4, maxLocal, DECODE_TARGET_GROUPS);
     }
 
     private static long[][] rows(RowGroups g) {

@@ -27,13 +27,18 @@ public record RowGroups(int rowThreads, int rowsPerGroup, int groups) {
      * {@link #TARGET_GROUPS} groups (small projections: 128 rows get 256 work-items each, 128 groups).
      */
     public static RowGroups plan(int rows, int quadsPerRow, int local) {
+        return plan(rows, quadsPerRow, local, TARGET_GROUPS);
+    }
+
+    /** {@link #plan(int, int, int)} with another group target (an A/B knob for the bench: fewer, longer groups). */
+    public static RowGroups plan(int rows, int quadsPerRow, int local, int targetGroups) {
         if (rows < 1 || quadsPerRow < 1 || local < 1 || local > KernelLimits.MAX_LOCAL || Integer.bitCount(local) != 1) {
             throw new IllegalArgumentException("RowGroups.plan: rows " + rows + ", quads per row " + quadsPerRow
                     + ", local " + local + " (need ≥ 1 and a power-of-two local ≤ " + KernelLimits.MAX_LOCAL + ")");
         }
         int laneCap = Math.min(local, Integer.highestOneBit(quadsPerRow));
         int rowThreads = Math.min(DEFAULT_ROW_THREADS, laneCap);
-        while (rowThreads < laneCap && groupsFor(rows, local / rowThreads) < TARGET_GROUPS) {
+        while (rowThreads < laneCap && groupsFor(rows, local / rowThreads) < targetGroups) {
             rowThreads *= 2;
         }
         int rowsPerGroup = local / rowThreads;

@@ -239,5 +239,8 @@ class DecodeRowKernelsTest {
         assertEquals(new RowGroups(64, 4, 40960), RowGroups.plan(163_840, 576, 256));
         assertEquals(new RowGroups(1, 1, 37), RowGroups.plan(37, 25, 1)); // the JVM's single-item groups
         assertThrows(IllegalArgumentException.class, () -> RowGroups.plan(10, 8, 100));
+        assertEquals(new RowGroups(128, 2, 1152), RowGroups.plan(2304, 1024, 256)); // o_proj
+        assertEquals(new RowGroups(64, 4, 576), RowGroups.plan(2304, 1024, 256, 512)); // the bench knob
+        assertEquals(new RowGroups(256, 1, 128), RowGroups.plan(128, 576, 256, 512));
     }
 }
