@@ -36,8 +36,11 @@ public final class DeviceEngine implements AutoCloseable {
                           boolean allLogits) {
         /** Largest prefill chunk: activation buffers grow linearly with it (see {@link #estimate}). */
         public static final int MAX_PREFILL_CHUNK = 1024;
-        /** Default prefill chunk. */
-        public static final int DEFAULT_PREFILL_CHUNK = 64;
+        /**
+         * Default prefill chunk: 512 tokens give every projection GEMM 8 token tiles and MoE experts ~16 tokens
+         * each per chunk (H200, real48B: see bench/NOTES.md); engines use at most maxContext.
+         */
+        public static final int DEFAULT_PREFILL_CHUNK = 512;
 
         public Options {
             if (maxContext <= 0 || prefillChunk <= 0 || prefillChunk > MAX_PREFILL_CHUNK) {
@@ -51,8 +54,12 @@ public final class DeviceEngine implements AutoCloseable {
             this(deviceId, maxContext, prefillChunk, sampling, captureHidden, false);
         }
 
+        /** Prefill chunk of the JVM device: its work-groups are single items, so larger chunks gain nothing there. */
+        public static final int JAVA_PREFILL_CHUNK = 64;
+
         public static Options defaults(String deviceId) {
-            return new Options(deviceId, 4096, DEFAULT_PREFILL_CHUNK, SamplingSpec.GREEDY, false, false);
+            int chunk = "java".equals(deviceId) ? JAVA_PREFILL_CHUNK : DEFAULT_PREFILL_CHUNK;
+            return new Options(deviceId, 4096, chunk, SamplingSpec.GREEDY, false, false);
         }
 
         public Options withCaptureHidden(boolean capture) {
@@ -69,6 +76,11 @@ public final class DeviceEngine implements AutoCloseable {
 
         public Options withPrefillChunk(int tokens) {
             return new Options(deviceId, maxContext, tokens, sampling, captureHidden, allLogits);
+        }
+
+        /** Tokens per prefill execution: the chunk, but never more than the context holds. */
+        public int effectivePrefillChunk() {
+            return Math.min(prefillChunk, maxContext);
         }
 
         public Options withAllLogits(boolean all) {
@@ -108,7 +120,7 @@ public final class DeviceEngine implements AutoCloseable {
                 isKda[l] = config.isKda(l);
             }
             SequenceState state = new SequenceState(dims, isKda, options.maxContext());
-            ChunkBuffers buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(),
+            ChunkBuffers buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(),
                     options.captureHidden(), options.allLogits());
             java.util.LinkedHashMap<String, Long> top = new java.util.LinkedHashMap<>();
             buffers.bytesByName().entrySet().stream().limit(5).forEach(e -> top.put(e.getKey(), e.getValue()));
@@ -172,7 +184,7 @@ public final class DeviceEngine implements AutoCloseable {
             isKda[l] = config.isKda(l);
         }
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
-        this.buffers = new ChunkBuffers(dims, options.prefillChunk(), options.maxContext(), options.captureHidden(),
+        this.buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(), options.captureHidden(),
                 options.allLogits());
         checkMemory(weights, state, executor);
         if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
@@ -180,7 +192,7 @@ public final class DeviceEngine implements AutoCloseable {
         }
         ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling(),
                 executor.maxWorkGroupSize());
-        this.prefillGraph = builder.build("prefill", options.prefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
+        this.prefillGraph = builder.build("prefill", options.effectivePrefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
         this.decodeGraph = builder.build("decode", 1, ForwardGraphBuilder.KdaForm.RECURRENT);
         setSeed(options.sampling().seed());
         if (random == null) {

@@ -41,7 +41,8 @@ class DeviceEngineDevicesTest {
     }
 
     private static DeviceEngine engine(String device, boolean capture, boolean allLogits) {
-        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withCaptureHidden(capture)
+        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withPrefillChunk(64) // prompts of 65 and 130 tokens cross chunks
+                .withCaptureHidden(capture)
                 .withAllLogits(allLogits);
         return new DeviceEngine(fixture.config, fixture.model, options, RuntimeGraphExecutor.on(device));
     }

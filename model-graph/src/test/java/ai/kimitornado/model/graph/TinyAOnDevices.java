@@ -31,7 +31,8 @@ public final class TinyAOnDevices {
 
     static boolean run(TinyAFixture fixture, String device) {
         long t0 = System.nanoTime();
-        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withCaptureHidden(Boolean.getBoolean("capture"))
+        DeviceEngine.Options options = DeviceEngine.Options.defaults(device).withMaxContext(256).withPrefillChunk(64) // prompts of 65 and 130 tokens cross chunks
+                .withCaptureHidden(Boolean.getBoolean("capture"))
                 .withAllLogits(true);
         try (DeviceEngine engine = new DeviceEngine(fixture.config, fixture.model, options, RuntimeGraphExecutor.on(device))) {
             double worst = 0;
