@@ -29,7 +29,7 @@ for s in $steps; do
                  --random-prompt ${PROMPT:-16} --max-tokens ${GEN:-128} --max-context 4352 --ignore-eos --warmup --print-ids \
                  > "$OUT/random48b-$(echo ${GEN_DEVICE:-cuda:0} | tr : _).log" 2>&1; echo "rc=$?"; tail -8 "$OUT/random48b-$(echo ${GEN_DEVICE:-cuda:0} | tr : _).log" | cut -c1-400 ;;
     bench48b)  timeout ${BENCH_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights real48B --devices ${BENCH_DEVICES:-cuda:0,opencl:1:0} \
-                 --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat ${REPEAT:-2} --no-cold-jit ${BENCH_ARGS:-} --label "H200, random real48B bf16 weights" \
+                 --prompt-lens ${PROMPT:-16} --gen-len ${BENCH_GEN:-32} --repeat ${REPEAT:-2} $([ "${COLD_JIT:-0}" = 1 ] || echo --no-cold-jit) ${BENCH_ARGS:-} --label "H200, random real48B bf16 weights" \
                  --json "$OUT/bench-h200.json" > "$OUT/bench-h200.log" 2>&1; echo "rc=$?"; tail -40 "$OUT/bench-h200.log" ;;
     tinydemo)  # every device incl. PoCL on the host CPU, with cold and cached JIT: the tinyDemo config (real vocab, small layers)
                timeout ${TINY_TIMEOUT:-300} $J -jar cli/target/kimi-tornado.jar bench --random-weights tinyDemo --devices ${TINY_DEVICES:-cuda:0,opencl:1:0,opencl:0:0} \
