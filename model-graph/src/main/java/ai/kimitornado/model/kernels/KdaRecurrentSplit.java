@@ -56,38 +56,40 @@ public final class KdaRecurrentSplit {
         int j = j0 + c;
         boolean active = h < heads && j < dv;
         int count = meta.get(KernelLimits.META_COUNT);
-        boolean load = active && meta.get(KernelLimits.META_POSITION) != 0; // position 0: a new sequence, S = 0
+        boolean fresh = meta.get(KernelLimits.META_POSITION) == 0; // a new sequence: S = 0
         int sBase = h * dk * dv;
         float negA = -(float) Math.exp(aLog.get(h));
-        // S slice in, four independent loads in flight per work-item
+        // S slice in, four independent loads in flight per work-item; issued whatever the position (stale values are
+        // discarded below) so that they do not wait for the meta load
         for (int i = r; i < dk; i += 4 * slices) {
             int i1 = i + slices;
             int i2 = i1 + slices;
             int i3 = i2 + slices;
-            float s0 = load ? state.get(sBase + i * dv + j) : 0f;
-            float s1 = load && i1 < dk ? state.get(sBase + i1 * dv + j) : 0f;
-            float s2 = load && i2 < dk ? state.get(sBase + i2 * dv + j) : 0f;
-            float s3 = load && i3 < dk ? state.get(sBase + i3 * dv + j) : 0f;
-            block[i * cols + c] = s0;
+            float s0 = active ? state.get(sBase + i * dv + j) : 0f;
+            float s1 = active && i1 < dk ? state.get(sBase + i1 * dv + j) : 0f;
+            float s2 = active && i2 < dk ? state.get(sBase + i2 * dv + j) : 0f;
+            float s3 = active && i3 < dk ? state.get(sBase + i3 * dv + j) : 0f;
+            block[i * cols + c] = fresh ? 0f : s0;
             if (i1 < dk) {
-                block[i1 * cols + c] = s1;
+                block[i1 * cols + c] = fresh ? 0f : s1;
             }
             if (i2 < dk) {
-                block[i2 * cols + c] = s2;
+                block[i2 * cols + c] = fresh ? 0f : s2;
             }
             if (i3 < dk) {
-                block[i3 * cols + c] = s3;
+                block[i3 * cols + c] = fresh ? 0f : s3;
             }
         }
         // one staged key element per work-item (GPU local sizes): token t+1's inputs are loaded during token t
         boolean direct = nt >= dk;
         boolean mine = direct && lid < dk;
         float bias = mine ? dtBias.get(h * dk + lid) : 0f;
-        float nq = mine && count > 0 ? q.get(h * dk + lid) : 0f;
-        float nk = mine && count > 0 ? k.get(h * dk + lid) : 0f;
-        float ng = mine && count > 0 ? g.get(h * dk + lid) : 0f;
-        float nv = lid < cols && j0 + lid < dv && count > 0 ? v.get(h * dv + j0 + lid) : 0f;
-        float nb = count > 0 ? beta.get(h) : 0f;
+        // row 0 always exists (capacity ≥ 1): token 0's inputs load without waiting for count
+        float nq = mine ? q.get(h * dk + lid) : 0f;
+        float nk = mine ? k.get(h * dk + lid) : 0f;
+        float ng = mine ? g.get(h * dk + lid) : 0f;
+        float nv = lid < cols && j0 + lid < dv ? v.get(h * dv + j0 + lid) : 0f;
+        float nb = beta.get(h);
         // Two barriers per token. Hazards: staging writes the other parity's buffers; partialP(t+1) is written after
         // barrier 1 of t+1, which every reader of partialP(t) has passed; partialO(t) is reduced after barrier 1 of
         // t+1 and rewritten only at t+2, after barrier 2 of t+1.
