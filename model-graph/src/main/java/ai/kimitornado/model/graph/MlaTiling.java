@@ -2,6 +2,7 @@ package ai.kimitornado.model.graph;
 
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaFlashCombine;
+import ai.kimitornado.model.kernels.MlaFlashPrefill;
 
 /**
  * How {@link MlaFlashAttention} cuts the work of one graph: heads per work-group, cache positions per key tile, and
@@ -15,17 +16,18 @@ import ai.kimitornado.model.kernels.MlaFlashCombine;
  * </ul>
  */
 record MlaTiling(int headBlock, int keyTile, int splits) {
-    static final int DECODE_KEY_TILE = 32;
-    static final int PREFILL_KEY_TILE = 64;
+    /** Decode runs {@link MlaFlashAttention} (key tiles ≤ its MAX_KEY_TILE), prefill {@link MlaFlashPrefill}. */
+    static final int DECODE_KEY_TILE = MlaFlashAttention.MAX_KEY_TILE;
+    static final int PREFILL_KEY_TILE = MlaFlashPrefill.MAX_KEY_TILE;
     static final int MAX_DECODE_SPLITS = 256;
     static final int PREFILL_ROWS_WITH_SPLITS = 256;
 
     MlaTiling {
         if (headBlock < 1 || headBlock > MlaFlashAttention.MAX_HEAD_BLOCK || keyTile < 2 || keyTile % 2 != 0
-                || keyTile > MlaFlashAttention.MAX_KEY_TILE || splits < 1 || splits > MlaFlashCombine.MAX_SPLITS) {
+                || keyTile > MlaFlashPrefill.MAX_KEY_TILE || splits < 1 || splits > MlaFlashCombine.MAX_SPLITS) {
             throw new IllegalArgumentException("MlaTiling: head block " + headBlock + " (1.."
                     + MlaFlashAttention.MAX_HEAD_BLOCK + "), key tile " + keyTile + " (even, 2.."
-                    + MlaFlashAttention.MAX_KEY_TILE + "), splits " + splits + " (1.." + MlaFlashCombine.MAX_SPLITS + ")");
+                    + MlaFlashPrefill.MAX_KEY_TILE + "), splits " + splits + " (1.." + MlaFlashCombine.MAX_SPLITS + ")");
         }
     }
 

@@ -31,12 +31,12 @@ public final class MlaFlashAttention {
     /** Most heads one work-group scores (local context accumulator [16][512] = 32 KiB). */
     public static final int MAX_HEAD_BLOCK = 16;
     /** Most cache positions per key tile. */
-    public static final int MAX_KEY_TILE = 64;
+    public static final int MAX_KEY_TILE = 32;
     /** Largest kv_lora_rank the local accumulator holds. */
     public static final int MAX_LORA = 512;
-    /** Feature columns staged per step (the tiles of q and of the cache rows). */
-    static final int CHUNK = 32;
-    /** Cache tile row stride in local memory: one pad word so the lanes of a warp hit distinct banks. */
+    /** Feature columns staged per step (the tiles of q and of the cache rows): 64, so a tile takes 9 + 8 steps. */
+    static final int CHUNK = 64;
+    /** Query and cache tile row stride in local memory: one pad word so the lanes of a warp hit distinct banks. */
     static final int PAD = CHUNK + 1;
     /** Work-items sharing the softmax of one head over a key tile. */
     static final int ROW_LANES = 8;
@@ -46,7 +46,7 @@ public final class MlaFlashAttention {
                              int headBlock, int keyTile, int splits, float scale) {
         float[] acc = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK * MAX_LORA);  // [hb][kvLora] running context
         float[] sc = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK * MAX_KEY_TILE); // [hb][keyTile] scores, then p
-        float[] qc = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK * CHUNK);     // [hb][CHUNK] query columns
+        float[] qc = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK * PAD);       // [hb][PAD] query columns
         float[] kc = ctx.allocateFloatLocalArray(MAX_KEY_TILE * PAD);         // [keyTile][PAD] cache columns
         float[] rowM = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK);           // running max per head
         float[] rowL = ctx.allocateFloatLocalArray(MAX_HEAD_BLOCK);           // running sum per head
@@ -104,7 +104,7 @@ public final class MlaFlashAttention {
                     } else if (j < row) {
                         v = q.get((t * heads + h) * qRow + nope + (j - kvLora));
                     }
-                    qc[i] = v;
+                    qc[r * PAD + (i - r * CHUNK)] = v;
                 }
                 for (int i = lid; i < nk * CHUNK; i += nt) {
                     int k = i / CHUNK;
@@ -126,18 +126,18 @@ public final class MlaFlashAttention {
                     for (int j = 0; j < CHUNK; j++) {
                         float ca = kc[ka * PAD + j];
                         float cb = kc[kbr * PAD + j];
-                        float q0 = qc[r0 * CHUNK + j];
-                        float q1 = qc[r1 * CHUNK + j];
-                        float q2 = qc[r2 * CHUNK + j];
-                        float q3 = qc[r3 * CHUNK + j];
-                        a0 += q0 * ca;
-                        a1 += q1 * ca;
-                        a2 += q2 * ca;
-                        a3 += q3 * ca;
-                        b0 += q0 * cb;
-                        b1 += q1 * cb;
-                        b2 += q2 * cb;
-                        b3 += q3 * cb;
+                        float q0 = qc[r0 * PAD + j];
+                        float q1 = qc[r1 * PAD + j];
+                        float q2 = qc[r2 * PAD + j];
+                        float q3 = qc[r3 * PAD + j];
+                        a0 = Math.fma(q0, ca, a0);
+                        a1 = Math.fma(q1, ca, a1);
+                        a2 = Math.fma(q2, ca, a2);
+                        a3 = Math.fma(q3, ca, a3);
+                        b0 = Math.fma(q0, cb, b0);
+                        b1 = Math.fma(q1, cb, b1);
+                        b2 = Math.fma(q2, cb, b2);
+                        b3 = Math.fma(q3, cb, b3);
                     }
                     boolean first = jc == 0;
                     addScore(sc, first, r0 * keyTile + ka, a0);
@@ -227,10 +227,10 @@ public final class MlaFlashAttention {
                     float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
                     for (int k = 0; k < nk; k++) {
                         float c = kc[k * PAD + j];
-                        a0 += sc[r0 * keyTile + k] * c;
-                        a1 += sc[r1 * keyTile + k] * c;
-                        a2 += sc[r2 * keyTile + k] * c;
-                        a3 += sc[r3 * keyTile + k] * c;
+                        a0 = Math.fma(sc[r0 * keyTile + k], c, a0);
+                        a1 = Math.fma(sc[r1 * keyTile + k], c, a1);
+                        a2 = Math.fma(sc[r2 * keyTile + k], c, a2);
+                        a3 = Math.fma(sc[r3 * keyTile + k], c, a3);
                     }
                     int col = jc + j;
                     if (col < kvLora) {

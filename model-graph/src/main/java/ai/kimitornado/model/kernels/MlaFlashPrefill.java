@@ -18,10 +18,13 @@ public final class MlaFlashPrefill {
     }
 
     private static final int MAX_HEAD_BLOCK = MlaFlashAttention.MAX_HEAD_BLOCK;
-    private static final int MAX_KEY_TILE = MlaFlashAttention.MAX_KEY_TILE;
+    /** Most cache positions per key tile. */
+    public static final int MAX_KEY_TILE = 64;
     private static final int MAX_LORA = MlaFlashAttention.MAX_LORA;
-    private static final int CHUNK = MlaFlashAttention.CHUNK;
-    private static final int PAD = MlaFlashAttention.PAD;
+    /** Feature columns staged per step. */
+    private static final int CHUNK = 32;
+    /** Local row stride of the query and cache columns: one pad word against bank conflicts. */
+    private static final int PAD = CHUNK + 1;
     private static final int ROW_LANES = MlaFlashAttention.ROW_LANES;
     /** Half a column chunk: a work-item's two context columns are j and j + HALF. */
     private static final int HALF = CHUNK / 2;
@@ -123,22 +126,22 @@ public final class MlaFlashPrefill {
                         float kb = kc[k1r * PAD + j];
                         float kcv = kc[k2r * PAD + j];
                         float kd = kc[k3r * PAD + j];
-                        a0 += q0 * ka;
-                        a1 += q1 * ka;
-                        a2 += q2 * ka;
-                        a3 += q3 * ka;
-                        b0 += q0 * kb;
-                        b1 += q1 * kb;
-                        b2 += q2 * kb;
-                        b3 += q3 * kb;
-                        c0 += q0 * kcv;
-                        c1 += q1 * kcv;
-                        c2 += q2 * kcv;
-                        c3 += q3 * kcv;
-                        d0 += q0 * kd;
-                        d1 += q1 * kd;
-                        d2 += q2 * kd;
-                        d3 += q3 * kd;
+                        a0 = Math.fma(q0, ka, a0);
+                        a1 = Math.fma(q1, ka, a1);
+                        a2 = Math.fma(q2, ka, a2);
+                        a3 = Math.fma(q3, ka, a3);
+                        b0 = Math.fma(q0, kb, b0);
+                        b1 = Math.fma(q1, kb, b1);
+                        b2 = Math.fma(q2, kb, b2);
+                        b3 = Math.fma(q3, kb, b3);
+                        c0 = Math.fma(q0, kcv, c0);
+                        c1 = Math.fma(q1, kcv, c1);
+                        c2 = Math.fma(q2, kcv, c2);
+                        c3 = Math.fma(q3, kcv, c3);
+                        d0 = Math.fma(q0, kd, d0);
+                        d1 = Math.fma(q1, kd, d1);
+                        d2 = Math.fma(q2, kd, d2);
+                        d3 = Math.fma(q3, kd, d3);
                     }
                     boolean first = jc == 0;
                     addQuad(sc, first, nh, r0, st, k0r, a0, a1, a2, a3);
@@ -221,14 +224,14 @@ public final class MlaFlashPrefill {
                         float p1 = sc[r1 * st + k];
                         float p2 = sc[r2 * st + k];
                         float p3 = sc[r3 * st + k];
-                        a0 += p0 * ca;
-                        a1 += p1 * ca;
-                        a2 += p2 * ca;
-                        a3 += p3 * ca;
-                        b0 += p0 * cb;
-                        b1 += p1 * cb;
-                        b2 += p2 * cb;
-                        b3 += p3 * cb;
+                        a0 = Math.fma(p0, ca, a0);
+                        a1 = Math.fma(p1, ca, a1);
+                        a2 = Math.fma(p2, ca, a2);
+                        a3 = Math.fma(p3, ca, a3);
+                        b0 = Math.fma(p0, cb, b0);
+                        b1 = Math.fma(p1, cb, b1);
+                        b2 = Math.fma(p2, cb, b2);
+                        b3 = Math.fma(p3, cb, b3);
                     }
                     int col = jc + j;
                     if (col < kvLora) {
