@@ -106,11 +106,7 @@ public final class MlaFlashAttention {
                     }
                     qc[r * PAD + (i - r * CHUNK)] = v;
                 }
-                for (int i = lid; i < nk * CHUNK; i += nt) {
-                    int k = i / CHUNK;
-                    int j = i - k * CHUNK;
-                    kc[k * PAD + j] = jc + j < row ? cache.get((k0 + k) * row + jc + j) : 0f;
-                }
+                stageCacheColumns(kc, cache, k0, row, jc, row, nk * CHUNK, lid, nt);
                 ctx.localBarrier();
                 // a work-item scores 4 heads × 2 keys (k and k + pairs: neighbouring lanes read neighbouring rows)
                 for (int w = lid; w < quads * pairs; w += nt) {
@@ -210,11 +206,7 @@ public final class MlaFlashAttention {
             }
             // context: acc[r][j] += Σ_k p[r][k] · c_{k0+k}[j], the latent columns in chunks through local memory
             for (int jc = 0; jc < kvLora; jc += CHUNK) {
-                for (int i = lid; i < nk * CHUNK; i += nt) {
-                    int k = i / CHUNK;
-                    int j = i - k * CHUNK;
-                    kc[k * PAD + j] = jc + j < kvLora ? cache.get((k0 + k) * row + jc + j) : 0f;
-                }
+                stageCacheColumns(kc, cache, k0, row, jc, kvLora, nk * CHUNK, lid, nt);
                 ctx.localBarrier();
                 // a work-item accumulates 4 heads × 1 column (the lanes of a warp: one head quad, 32 columns)
                 for (int w = lid; w < quads * CHUNK; w += nt) {
@@ -270,5 +262,38 @@ public final class MlaFlashAttention {
     /** The first feature chunk writes the score, later ones add to it (each score has one owner work-item). */
     private static void addScore(float[] sc, boolean first, int index, float value) {
         sc[index] = first ? value : sc[index] + value;
+    }
+
+    /**
+     * kc[k][j] = cache[(k0 + k)·row + jc + j] for the first n = rows·CHUNK elements (0 past column {@code limit}),
+     * four loads in flight per work-item before the local stores (a load-store loop would wait on each load).
+     */
+    private static void stageCacheColumns(float[] kc, FloatArray cache, int k0, int row, int jc, int limit, int n,
+                                          int lid, int nt) {
+        for (int i = lid; i < n; i += 4 * nt) {
+            int i1 = i + nt;
+            int i2 = i1 + nt;
+            int i3 = i2 + nt;
+            float v0 = cacheColumn(cache, k0, row, jc, limit, i);
+            float v1 = i1 < n ? cacheColumn(cache, k0, row, jc, limit, i1) : 0f;
+            float v2 = i2 < n ? cacheColumn(cache, k0, row, jc, limit, i2) : 0f;
+            float v3 = i3 < n ? cacheColumn(cache, k0, row, jc, limit, i3) : 0f;
+            kc[(i / CHUNK) * PAD + i % CHUNK] = v0;
+            if (i1 < n) {
+                kc[(i1 / CHUNK) * PAD + i1 % CHUNK] = v1;
+            }
+            if (i2 < n) {
+                kc[(i2 / CHUNK) * PAD + i2 % CHUNK] = v2;
+            }
+            if (i3 < n) {
+                kc[(i3 / CHUNK) * PAD + i3 % CHUNK] = v3;
+            }
+        }
+    }
+
+    private static float cacheColumn(FloatArray cache, int k0, int row, int jc, int limit, int i) {
+        int k = i / CHUNK;
+        int j = jc + (i - k * CHUNK);
+        return j < limit ? cache.get((k0 + k) * row + j) : 0f;
     }
 }
