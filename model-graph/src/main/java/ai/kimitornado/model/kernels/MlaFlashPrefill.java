@@ -83,17 +83,26 @@ public final class MlaFlashPrefill {
             int quarter = (nk + 3) / 4;
             // scores: sc[r][k] = q[r] · cacheRow[k0 + k], 576 columns in chunks through local memory
             for (int jc = 0; jc < row; jc += CHUNK) {
-                for (int i = lid; i < nh * CHUNK; i += nt) {
-                    int r = i / CHUNK;
-                    int j = jc + (i - r * CHUNK);
-                    int h = h0 + r;
-                    float v = 0f;
-                    if (j < kvLora) {
-                        v = qLat.get((t * heads + h) * kvLora + j);
-                    } else if (j < row) {
-                        v = q.get((t * heads + h) * qRow + nope + (j - kvLora));
+                for (int i = lid; i < nh * CHUNK; i += 4 * nt) {
+                    // four loads in flight per work-item before the local stores
+                    int n = nh * CHUNK;
+                    int i1 = i + nt;
+                    int i2 = i1 + nt;
+                    int i3 = i2 + nt;
+                    float v0 = queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i);
+                    float v1 = i1 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i1) : 0f;
+                    float v2 = i2 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i2) : 0f;
+                    float v3 = i3 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i3) : 0f;
+                    qc[(i / CHUNK) * PAD + i % CHUNK] = v0;
+                    if (i1 < n) {
+                        qc[(i1 / CHUNK) * PAD + i1 % CHUNK] = v1;
                     }
-                    qc[r * PAD + (i - r * CHUNK)] = v;
+                    if (i2 < n) {
+                        qc[(i2 / CHUNK) * PAD + i2 % CHUNK] = v2;
+                    }
+                    if (i3 < n) {
+                        qc[(i3 / CHUNK) * PAD + i3 % CHUNK] = v3;
+                    }
                 }
                 stageCacheColumns(kc, cache, k0, row, jc, row, nk * CHUNK, lid, nt);
                 ctx.localBarrier();
@@ -317,5 +326,20 @@ public final class MlaFlashPrefill {
         int k = i / CHUNK;
         int j = jc + (i - k * CHUNK);
         return j < limit ? cache.get((k0 + k) * row + j) : 0f;
+    }
+
+    /** Column jc + (i mod CHUNK) of the absorbed query of head h0 + i / CHUNK: [qLat (kvLora) | q_rope (rope) | 0]. */
+    private static float queryColumn(FloatArray qLat, FloatArray q, int t, int heads, int h0, int kvLora, int row,
+                                     int qRow, int nope, int jc, int i) {
+        int r = i / CHUNK;
+        int j = jc + (i - r * CHUNK);
+        int h = h0 + r;
+        float v = 0f;
+        if (j < kvLora) {
+            v = qLat.get((t * heads + h) * kvLora + j);
+        } else if (j < row) {
+            v = q.get((t * heads + h) * qRow + nope + (j - kvLora));
+        }
+        return v;
     }
 }
