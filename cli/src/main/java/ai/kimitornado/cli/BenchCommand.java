@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "N", description = "Rounds per prompt length (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--prefill-chunk", defaultValue = "512", paramLabel = "N",
+    @Option(names = "--prefill-chunk", defaultValue = "1024", paramLabel = "N",
             description = "Tokens per prefill execution, 1..1024 (default: ${DEFAULT-VALUE}); larger chunks read each"
                     + " projection's weights once per more tokens and need more device memory for activations.")
     int prefillChunk;
