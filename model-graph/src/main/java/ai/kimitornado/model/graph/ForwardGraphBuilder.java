@@ -18,6 +18,7 @@ import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
+import ai.kimitornado.model.kernels.MlaHeadGemm;
 import ai.kimitornado.model.kernels.MlaQueryAbsorb;
 import ai.kimitornado.model.kernels.MlaValueUp;
 import ai.kimitornado.model.kernels.MoeCombineSlots;
@@ -269,8 +270,13 @@ final class ForwardGraphBuilder {
         launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
                 new long[][] {{(long) capacity * pow2AtMost(lora, maxLocal)}, {pow2AtMost(lora, maxLocal)}},
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
-        launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, capacity),
-                ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
+        if (usesTiledGemm()) { // chunk: per-head GEMM (MlaQueryAbsorb, per token, stays for decode and as reference)
+            launch(p + "q_absorb", MlaHeadGemm.class, "queryAbsorb", headGemmGrid(heads, lora),
+                    ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
+        } else {
+            launch(p + "q_absorb", MlaQueryAbsorb.class, "apply", grid2(heads * lora, capacity),
+                    ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
+        }
         // absorbed attention as MQA over the latent cache (MlaFlashAttention); MlaAttentionPartial is its reference
         // (a chunk graph smaller than the buffers keeps their prefill tiling: its partials fit, capacity ≤ C)
         MlaTiling tiling = capacity == 1 ? b.mlaDecode : b.mlaPrefill;
@@ -288,9 +294,21 @@ final class ForwardGraphBuilder {
                     new long[][] {{columnBlocks * combineLocal, capacity}, {combineLocal, 1}},
                     ctx, b.partials, b.latentCtx, b.meta, heads, lora, tiling.splits());
         }
-        launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
-                ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
+        if (usesTiledGemm()) { // chunk: per-head GEMM [C × kvLora]·[kvLora × v] (MlaValueUp stays for decode)
+            launch(p + "value_up", MlaHeadGemm.class, "valueUp", headGemmGrid(heads, d.vDim()),
+                    ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
+        } else {
+            launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
+                    ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
+        }
         linear(p + "o_proj", m.oProj(), b.attn, b.h, hid, heads * d.vDim(), true);
+    }
+
+    /** Grid of {@link MlaHeadGemm}: per head ⌈rows/128⌉ row tiles of 256 work-items, ⌈C/64⌉ token tiles. */
+    private long[][] headGemmGrid(int heads, int rows) {
+        long rowTiles = (rows + MlaHeadGemm.TILE_ROWS - 1) / MlaHeadGemm.TILE_ROWS;
+        long tokenTiles = (capacity + MlaHeadGemm.TILE_TOKENS - 1) / MlaHeadGemm.TILE_TOKENS;
+        return new long[][] {{heads * rowTiles * MlaHeadGemm.THREADS, tokenTiles}, {MlaHeadGemm.THREADS, 1}};
     }
 
     private void moe(String p, ModelWeights.Moe m) {

@@ -23,7 +23,7 @@ class KernelsCompileTest {
             MoeRouterTopK.class, MoeExpertsGateUp.class, MoeExpertsDown.class, MoeExpertGroups.class, MoeExpertGroupsSplit.class, MoeGroupedGateUp.class,
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class, GemmSplitKSum.class,
-            MatVecBf16Rows.class, MatVecBf16Fused.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class,
+            MatVecBf16Rows.class, MatVecBf16Fused.class, MlaHeadGemm.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class,
             SwiGluGateUpRows.class);
 
     static Stream<Method> kernels() {
