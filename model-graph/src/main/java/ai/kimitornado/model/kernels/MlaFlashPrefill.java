@@ -23,11 +23,14 @@ public final class MlaFlashPrefill {
     private static final int MAX_LORA = MlaFlashAttention.MAX_LORA;
     /** Feature columns staged per step. */
     private static final int CHUNK = 32;
+    /** log2(CHUNK): flat indices are non-negative, so i >> CHUNK_SHIFT and i & (CHUNK - 1) are i / CHUNK, i % CHUNK. */
+    private static final int CHUNK_SHIFT = 5;
     /** Local row stride of the query and cache columns: one pad word against bank conflicts. */
     private static final int PAD = CHUNK + 1;
     private static final int ROW_LANES = MlaFlashAttention.ROW_LANES;
     /** Half a column chunk: a work-item's two context columns are j and j + HALF. */
     private static final int HALF = CHUNK / 2;
+    private static final int HALF_SHIFT = CHUNK_SHIFT - 1;
 
     public static void apply(KernelContext ctx, FloatArray qLat, FloatArray q, FloatArray cache, FloatArray partials,
                              FloatArray latentCtx, IntArray meta, int heads, int nope, int rope, int kvLora,
@@ -77,10 +80,21 @@ public final class MlaFlashPrefill {
             rowL[r] = 0f;
         }
         int quads = (nh + 3) / 4;
+        // the flat [nh][kvLora] loops step by nt: head = i / kvLora advances by nt / kvLora plus a carry (the
+        // divisions once here, not per element)
+        int lidHead = lid / kvLora;
+        int lidCol = lid - lidHead * kvLora;
+        int ntHeads = nt / kvLora;
+        int ntCols = nt - ntHeads * kvLora;
         int st = keyTile + 1; // score row stride
         for (int k0 = s0; k0 < s1; k0 += keyTile) {
             int nk = Math.min(keyTile, s1 - k0);
             int quarter = (nk + 3) / 4;
+            // score work-item w = (quad a, key k0r) = (w / quarter, w % quarter), stepped by counters in the loop
+            int lidQuad = lid / quarter;
+            int lidKey = lid - lidQuad * quarter;
+            int ntQuads = nt / quarter;
+            int ntKeys = nt - ntQuads * quarter;
             // scores: sc[r][k] = q[r] · cacheRow[k0 + k], 576 columns in chunks through local memory
             for (int jc = 0; jc < row; jc += CHUNK) {
                 for (int i = lid; i < nh * CHUNK; i += 4 * nt) {
@@ -93,23 +107,23 @@ public final class MlaFlashPrefill {
                     float v1 = i1 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i1) : 0f;
                     float v2 = i2 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i2) : 0f;
                     float v3 = i3 < n ? queryColumn(qLat, q, t, heads, h0, kvLora, row, qRow, nope, jc, i3) : 0f;
-                    qc[(i / CHUNK) * PAD + i % CHUNK] = v0;
+                    qc[(i >> CHUNK_SHIFT) * PAD + (i & (CHUNK - 1))] = v0;
                     if (i1 < n) {
-                        qc[(i1 / CHUNK) * PAD + i1 % CHUNK] = v1;
+                        qc[(i1 >> CHUNK_SHIFT) * PAD + (i1 & (CHUNK - 1))] = v1;
                     }
                     if (i2 < n) {
-                        qc[(i2 / CHUNK) * PAD + i2 % CHUNK] = v2;
+                        qc[(i2 >> CHUNK_SHIFT) * PAD + (i2 & (CHUNK - 1))] = v2;
                     }
                     if (i3 < n) {
-                        qc[(i3 / CHUNK) * PAD + i3 % CHUNK] = v3;
+                        qc[(i3 >> CHUNK_SHIFT) * PAD + (i3 & (CHUNK - 1))] = v3;
                     }
                 }
                 stageCacheColumns(kc, cache, k0, row, jc, row, nk * CHUNK, lid, nt);
                 ctx.localBarrier();
                 // a work-item scores 4 heads × 4 keys (k + i·quarter: neighbouring lanes read neighbouring rows)
+                int a = lidQuad;
+                int k0r = lidKey;
                 for (int w = lid; w < quads * quarter; w += nt) {
-                    int a = w / quarter;
-                    int k0r = w - a * quarter;
                     int k1 = k0r + quarter;
                     int k2 = k1 + quarter;
                     int k3 = k2 + quarter;
@@ -159,6 +173,12 @@ public final class MlaFlashPrefill {
                     if (k3 < nk) {
                         addQuad(sc, first, nh, r0, st, k3, d0, d1, d2, d3);
                     }
+                    a += ntQuads;
+                    k0r += ntKeys;
+                    if (k0r >= quarter) {
+                        k0r -= quarter;
+                        a++;
+                    }
                 }
                 ctx.localBarrier();
             }
@@ -202,8 +222,16 @@ public final class MlaFlashPrefill {
                 }
                 rowL[r] = rowL[r] * rowA[r] + sum;
             }
+            int rh = lidHead;
+            int rc = lidCol;
             for (int i = lid; i < nh * kvLora; i += nt) {
-                acc[i] *= rowA[i / kvLora];
+                acc[i] *= rowA[rh];
+                rh += ntHeads;
+                rc += ntCols;
+                if (rc >= kvLora) {
+                    rc -= kvLora;
+                    rh++;
+                }
             }
             // context: acc[r][j] += Σ_k p[r][k] · c_{k0+k}[j], the latent columns in chunks through local memory
             for (int jc = 0; jc < kvLora; jc += CHUNK) {
@@ -211,14 +239,52 @@ public final class MlaFlashPrefill {
                 ctx.localBarrier();
                 // a work-item accumulates 4 heads × 2 columns (j, j + HALF)
                 for (int w = lid; w < quads * HALF; w += nt) {
-                    int a = w / HALF;
-                    int j = w - a * HALF;
+                    int a = w >> HALF_SHIFT;
+                    int j = w & (HALF - 1);
                     int r0 = 4 * a;
                     int r1 = Math.min(r0 + 1, nh - 1);
                     int r2 = Math.min(r0 + 2, nh - 1);
                     int r3 = Math.min(r0 + 3, nh - 1);
                     float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f;
-                    for (int k = 0; k < nk; k++) {
+                    // unrolled by 4 keys (24 local loads, 32 fma per step); each output still adds its products in key
+                    // order, so the sums are those of the plain loop bit for bit
+                    int k = 0;
+                    for (; k + 3 < nk; k += 4) {
+                        int o = k * PAD + j;
+                        float ca0 = kc[o];
+                        float cb0 = kc[o + HALF];
+                        float ca1 = kc[o + PAD];
+                        float cb1 = kc[o + PAD + HALF];
+                        float ca2 = kc[o + 2 * PAD];
+                        float cb2 = kc[o + 2 * PAD + HALF];
+                        float ca3 = kc[o + 3 * PAD];
+                        float cb3 = kc[o + 3 * PAD + HALF];
+                        float p00 = sc[r0 * st + k];
+                        float p01 = sc[r0 * st + k + 1];
+                        float p02 = sc[r0 * st + k + 2];
+                        float p03 = sc[r0 * st + k + 3];
+                        float p10 = sc[r1 * st + k];
+                        float p11 = sc[r1 * st + k + 1];
+                        float p12 = sc[r1 * st + k + 2];
+                        float p13 = sc[r1 * st + k + 3];
+                        float p20 = sc[r2 * st + k];
+                        float p21 = sc[r2 * st + k + 1];
+                        float p22 = sc[r2 * st + k + 2];
+                        float p23 = sc[r2 * st + k + 3];
+                        float p30 = sc[r3 * st + k];
+                        float p31 = sc[r3 * st + k + 1];
+                        float p32 = sc[r3 * st + k + 2];
+                        float p33 = sc[r3 * st + k + 3];
+                        a0 = Math.fma(p03, ca3, Math.fma(p02, ca2, Math.fma(p01, ca1, Math.fma(p00, ca0, a0))));
+                        a1 = Math.fma(p13, ca3, Math.fma(p12, ca2, Math.fma(p11, ca1, Math.fma(p10, ca0, a1))));
+                        a2 = Math.fma(p23, ca3, Math.fma(p22, ca2, Math.fma(p21, ca1, Math.fma(p20, ca0, a2))));
+                        a3 = Math.fma(p33, ca3, Math.fma(p32, ca2, Math.fma(p31, ca1, Math.fma(p30, ca0, a3))));
+                        b0 = Math.fma(p03, cb3, Math.fma(p02, cb2, Math.fma(p01, cb1, Math.fma(p00, cb0, b0))));
+                        b1 = Math.fma(p13, cb3, Math.fma(p12, cb2, Math.fma(p11, cb1, Math.fma(p10, cb0, b1))));
+                        b2 = Math.fma(p23, cb3, Math.fma(p22, cb2, Math.fma(p21, cb1, Math.fma(p20, cb0, b2))));
+                        b3 = Math.fma(p33, cb3, Math.fma(p32, cb2, Math.fma(p31, cb1, Math.fma(p30, cb0, b3))));
+                    }
+                    for (; k < nk; k++) {
                         float ca = kc[k * PAD + j];
                         float cb = kc[k * PAD + j + HALF];
                         float p0 = sc[r0 * st + k];
@@ -245,20 +311,32 @@ public final class MlaFlashPrefill {
                 ctx.localBarrier();
             }
         }
+        int r = lidHead;
+        int c = lidCol;
         if (splits == 1) {
             for (int i = lid; i < nh * kvLora; i += nt) {
-                int r = i / kvLora;
                 latentCtx.set((t * heads + h0) * kvLora + i, acc[i] / rowL[r]);
+                r += ntHeads;
+                c += ntCols;
+                if (c >= kvLora) {
+                    c -= kvLora;
+                    r++;
+                }
             }
         } else {
             for (int i = lid; i < nh * kvLora; i += nt) {
-                int r = i / kvLora;
-                partials.set(((t * heads + h0 + r) * splits + sp) * stride + (i - r * kvLora), acc[i]);
+                partials.set(((t * heads + h0 + r) * splits + sp) * stride + c, acc[i]);
+                r += ntHeads;
+                c += ntCols;
+                if (c >= kvLora) {
+                    c -= kvLora;
+                    r++;
+                }
             }
-            for (int r = lid; r < nh; r += nt) {
-                int base = ((t * heads + h0 + r) * splits + sp) * stride;
-                partials.set(base + kvLora, rowM[r]);
-                partials.set(base + kvLora + 1, rowL[r]);
+            for (int h = lid; h < nh; h += nt) {
+                int base = ((t * heads + h0 + h) * splits + sp) * stride;
+                partials.set(base + kvLora, rowM[h]);
+                partials.set(base + kvLora + 1, rowL[h]);
             }
         }
     }
@@ -309,30 +387,30 @@ public final class MlaFlashPrefill {
             float v1 = i1 < n ? cacheColumn(cache, k0, row, jc, limit, i1) : 0f;
             float v2 = i2 < n ? cacheColumn(cache, k0, row, jc, limit, i2) : 0f;
             float v3 = i3 < n ? cacheColumn(cache, k0, row, jc, limit, i3) : 0f;
-            kc[(i / CHUNK) * PAD + i % CHUNK] = v0;
+            kc[(i >> CHUNK_SHIFT) * PAD + (i & (CHUNK - 1))] = v0;
             if (i1 < n) {
-                kc[(i1 / CHUNK) * PAD + i1 % CHUNK] = v1;
+                kc[(i1 >> CHUNK_SHIFT) * PAD + (i1 & (CHUNK - 1))] = v1;
             }
             if (i2 < n) {
-                kc[(i2 / CHUNK) * PAD + i2 % CHUNK] = v2;
+                kc[(i2 >> CHUNK_SHIFT) * PAD + (i2 & (CHUNK - 1))] = v2;
             }
             if (i3 < n) {
-                kc[(i3 / CHUNK) * PAD + i3 % CHUNK] = v3;
+                kc[(i3 >> CHUNK_SHIFT) * PAD + (i3 & (CHUNK - 1))] = v3;
             }
         }
     }
 
     private static float cacheColumn(FloatArray cache, int k0, int row, int jc, int limit, int i) {
-        int k = i / CHUNK;
-        int j = jc + (i - k * CHUNK);
+        int k = i >> CHUNK_SHIFT;
+        int j = jc + (i & (CHUNK - 1));
         return j < limit ? cache.get((k0 + k) * row + j) : 0f;
     }
 
     /** Column jc + (i mod CHUNK) of the absorbed query of head h0 + i / CHUNK: [qLat (kvLora) | q_rope (rope) | 0]. */
     private static float queryColumn(FloatArray qLat, FloatArray q, int t, int heads, int h0, int kvLora, int row,
                                      int qRow, int nope, int jc, int i) {
-        int r = i / CHUNK;
-        int j = jc + (i - r * CHUNK);
+        int r = i >> CHUNK_SHIFT;
+        int j = jc + (i & (CHUNK - 1));
         int h = h0 + r;
         float v = 0f;
         if (j < kvLora) {
