@@ -27,12 +27,23 @@ public final class MoeExpertsGateUpRows {
         int lid = ctx.localIdx;
         int lane = lid % rowThreads;
         int row = ctx.groupIdx * (ctx.localGroupSizeX / rowThreads) + lid / rowThreads;
+        boolean active = row < slots * inter;
+        int slot = row / inter;
+        int wBase = active ? (ids.get(slot) * inter + (row - slot * inter)) * dim : 0;
+        siluGateUpRow(ctx, partialGate, partialUp, w1, w3, x, act, row, active, wBase, dim, lid, lane, rowThreads);
+    }
+
+    /**
+     * The row body shared with {@link SwiGluGateUpRows}: lanes of one row dot both matrices' row at {@code wBase} with
+     * x (four 8-byte loads in flight per step), two-barrier row sums, lane 0 writes SiLU(gate)·up to {@code act[row]}.
+     * Every work-item of the group must call it (barriers); {@code active} = the row exists.
+     */
+    static void siluGateUpRow(KernelContext ctx, float[] partialGate, float[] partialUp, BFloat16Array w1,
+                              BFloat16Array w3, FloatArray x, FloatArray act, int row, boolean active, int wBase,
+                              int dim, int lid, int lane, int rowThreads) {
         float g = 0f;
         float u = 0f;
-        if (row < slots * inter) {
-            int slot = row / inter;
-            int i = row - slot * inter;
-            int wBase = (ids.get(slot) * inter + i) * dim;
+        if (active) {
             int quads = dim / 4;
             int n = rowThreads;
             float g1 = 0f;
@@ -59,7 +70,7 @@ public final class MoeExpertsGateUpRows {
         RowDot.fold(partialGate, base, lane, rowThreads, fold);
         RowDot.fold(partialUp, base, lane, rowThreads, fold);
         ctx.localBarrier();
-        if (row < slots * inter && lane == 0) {
+        if (active && lane == 0) {
             float z = RowDot.foldTotal(partialGate, base, fold);
             act.set(row, z / (1f + (float) Math.exp(-z)) * RowDot.foldTotal(partialUp, base, fold));
         }

@@ -25,39 +25,8 @@ public final class SwiGluGateUpRows {
         int lid = ctx.localIdx;
         int lane = lid % rowThreads;
         int i = ctx.groupIdx * (ctx.localGroupSizeX / rowThreads) + lid / rowThreads;
-        float g = 0f;
-        float u = 0f;
-        if (i < inter) {
-            int wBase = i * dim;
-            int quads = dim / 4;
-            int n = rowThreads;
-            float g1 = 0f;
-            float u1 = 0f;
-            int q = lane;
-            for (; q + n < quads; q += 2 * n) { // four 8-byte loads in flight per step
-                g += RowDot.quad(gate, wBase + 4 * q, x, 4 * q);
-                u += RowDot.quad(up, wBase + 4 * q, x, 4 * q);
-                g1 += RowDot.quad(gate, wBase + 4 * (q + n), x, 4 * (q + n));
-                u1 += RowDot.quad(up, wBase + 4 * (q + n), x, 4 * (q + n));
-            }
-            for (; q < quads; q += n) {
-                g += RowDot.quad(gate, wBase + 4 * q, x, 4 * q);
-                u += RowDot.quad(up, wBase + 4 * q, x, 4 * q);
-            }
-            g += g1;
-            u += u1;
-        }
-        int base = lid - lane;
-        int fold = RowDot.foldLanes(rowThreads);
-        partialGate[lid] = g;
-        partialUp[lid] = u;
-        ctx.localBarrier();
-        RowDot.fold(partialGate, base, lane, rowThreads, fold);
-        RowDot.fold(partialUp, base, lane, rowThreads, fold);
-        ctx.localBarrier();
-        if (i < inter && lane == 0) {
-            float z = RowDot.foldTotal(partialGate, base, fold);
-            act.set(i, z / (1f + (float) Math.exp(-z)) * RowDot.foldTotal(partialUp, base, fold));
-        }
+        // the MoE row kernel's body with one expert: row i of gate/up
+        MoeExpertsGateUpRows.siluGateUpRow(ctx, partialGate, partialUp, gate, up, x, act, i, i < inter, i * dim, dim,
+                lid, lane, rowThreads);
     }
 }
