@@ -242,6 +242,56 @@ public class KernelContext {
         return result;
     }
 
+    // ---------------------------------------------------------------- tensor-core MMA
+
+    /** This work-item's D fragment of its latest {@link #mmaBf16} (null before the first). */
+    private float[] mmaD;
+
+    /**
+     * Warp-collective {@code D = A·B + C} for one m16n8k16 tile: A 16×16 bf16 (row-major), B 16×8 bf16
+     * (column-major), C/D 16×8 fp32. The arguments are this lane's fragments as in PTX
+     * {@code mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32}; each int packs two bf16 (the lower column/row
+     * index in bits 0..15). With {@code g = lane >> 2}, {@code t = lane & 3}:
+     * {@code a0 = A[g][2t..2t+1]}, {@code a1 = A[g+8][2t..2t+1]}, {@code a2 = A[g][2t+8..2t+9]},
+     * {@code a3 = A[g+8][2t+8..2t+9]}; {@code b0 = B[2t..2t+1][g]}, {@code b1 = B[2t+8..2t+9][g]};
+     * {@code c0, c1 = C[g][2t..2t+1]}, {@code c2, c3 = C[g+8][2t..2t+1]} (D likewise, read with {@link #mmaResult}).
+     * <p>Exact semantics (JVM, OpenCL C and SPIR-V emulations, bit-identical): {@code d = c; for k = 0..15:
+     * d = fma(A[i][k], B[k][j], d)} in fp32 (a bf16 product is exact in fp32). Tensor cores (PTX, NVIDIA OpenCL)
+     * may differ in the last bits. Same contract as the warp operations (see {@link #shuffleDown(float, int)}):
+     * every work-item of the group reaches it (uniform control flow); group size a multiple of 32, at most 1024,
+     * explicit. JVM: one exchange of the six fragment ints through the group state (2 barriers).
+     */
+    public void mmaBf16(int a0, int a1, int a2, int a3, int b0, int b1, float c0, float c1, float c2, float c3) {
+        int groupSize = localGroupSizeX * localGroupSizeY * localGroupSizeZ;
+        if (group == null || groupSize % WARP_SIZE != 0) {
+            throw new IllegalStateException("mmaBf16 needs a work-group whose size is a multiple of " + WARP_SIZE
+                    + " (this work-item's group has " + groupSize + (group == null ? ", outside a launch" : "") + ")");
+        }
+        int[] scratch = group.mmaScratch(groupSize);
+        int linear = localIdx + localGroupSizeX * (localIdy + localGroupSizeY * localIdz);
+        int at = linear * MmaBf16Tile.INTS_PER_LANE;
+        scratch[at] = a0;
+        scratch[at + 1] = a1;
+        scratch[at + 2] = a2;
+        scratch[at + 3] = a3;
+        scratch[at + 4] = b0;
+        scratch[at + 5] = b1;
+        group.barrier();
+        mmaD = MmaBf16Tile.laneResult(scratch, linear & -WARP_SIZE, linear & (WARP_SIZE - 1), c0, c1, c2, c3);
+        group.barrier();
+    }
+
+    /**
+     * Element {@code element} (a compile-time constant 0..3) of this lane's D fragment of the closest preceding
+     * {@link #mmaBf16} (in kernels: in the same basic block; anything else is rejected at compile time).
+     */
+    public float mmaResult(int element) {
+        if (mmaD == null) {
+            throw new IllegalStateException("mmaResult(" + element + ") before any mmaBf16 of this work-item");
+        }
+        return mmaD[element];
+    }
+
     private static final VarHandle INTS = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONGS = ValueLayout.JAVA_LONG.varHandle();
 

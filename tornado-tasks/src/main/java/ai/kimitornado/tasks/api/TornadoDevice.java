@@ -37,6 +37,14 @@ public final class TornadoDevice {
         return device.info();
     }
 
+    /**
+     * Whether {@code KernelContext.mmaBf16} runs on tensor cores here (cuda / NVIDIA OpenCL, compute capability
+     * 8.0+); elsewhere it is the exact emulation. See {@link DeviceInfo#nativeMmaBf16()}.
+     */
+    public boolean nativeMmaBf16() {
+        return device.info().nativeMmaBf16();
+    }
+
     /** The runtime's device behind this handle. */
     public Device device() {
         return device;

@@ -22,4 +22,10 @@ public interface WorkGroupState {
      * local id), the same array for every caller of the group (the first creates it).
      */
     int[] warpScratch(int groupSize);
+
+    /**
+     * The group-shared exchange array of {@link KernelContext#mmaBf16}: {@code 6 * groupSize} ints (each work-item's
+     * four A and two B fragment ints, by linear local id), the same array for every caller of the group.
+     */
+    int[] mmaScratch(int groupSize);
 }

@@ -243,8 +243,50 @@ final class Intrinsics {
                 }
                 return new Prim(acc, null);
             }
+            case "mmaBf16" -> {
+                return mma(t, args);
+            }
+            case "mmaResult" -> {
+                return mmaResult(t, args);
+            }
             default -> throw t.error(t.currentInsn(), "KernelContext." + name + " is not available in kernels");
         }
+    }
+
+    /**
+     * {@code ctx.mmaBf16(a0..a3, b0, b1, c0..c3)}: one {@link Instr.MmaBf16} with four fresh F32 results, which
+     * {@code ctx.mmaResult(e)} then names. A warp operation: the same launch rules and (emulated) barriers.
+     */
+    private static Val mma(MethodTranslator t, List<Val> args) {
+        KernelBuilder kb = t.kb;
+        List<Operand> ops = new ArrayList<>();
+        for (Val v : args) {
+            ops.add(prim(t, v, "KernelContext.mmaBf16"));
+        }
+        kb.usesBarriers = true; // the local-memory emulations synchronise the group; the JVM blocks there
+        List<Reg> d = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+            d.add(kb.newReg(Type.F32, "mma"));
+        }
+        Instr.MmaBf16 mma = new Instr.MmaBf16(d, ops.subList(0, 4), ops.subList(4, 6), ops.subList(6, 10));
+        kb.emit(mma);
+        kb.lastMma = mma;
+        kb.lastMmaBlock = kb.current;
+        return null;
+    }
+
+    /** {@code ctx.mmaResult(e)}: result register e (a constant 0..3) of the closest mmaBf16 in the same block. */
+    private static Val mmaResult(MethodTranslator t, List<Val> args) {
+        KernelBuilder kb = t.kb;
+        if (!(args.get(0) instanceof Prim p) || !(p.op() instanceof Const c) || c.asInt() < 0 || c.asInt() > 3) {
+            throw t.error(t.currentInsn(), "KernelContext.mmaResult needs a compile-time constant element 0..3"
+                    + (args.get(0) instanceof Prim p && p.op() instanceof Const c ? " (got " + c.asInt() + ")" : ""));
+        }
+        if (kb.lastMma == null || kb.lastMmaBlock != kb.current) {
+            throw t.error(t.currentInsn(), "KernelContext.mmaResult without a preceding mmaBf16 in the same basic"
+                    + " block (read the four results right after the mmaBf16: no branch, loop edge or inlined call between)");
+        }
+        return new Prim(kb.lastMma.d().get(c.asInt()), null);
     }
 
     private static Val array(MethodTranslator t, ArrayRef ref, String owner, String name, List<Val> args) {

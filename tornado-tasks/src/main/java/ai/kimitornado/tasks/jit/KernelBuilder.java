@@ -33,6 +33,9 @@ final class KernelBuilder {
     boolean usesAtomics;
     boolean usesContext;
     Block current;
+    /** The latest KernelContext.mmaBf16 and the block it was emitted in (mmaResult reads it only there). */
+    Instr.MmaBf16 lastMma;
+    Block lastMmaBlock;
     private int nextFrame;
 
     KernelBuilder(KernelRef ref) {

@@ -109,9 +109,7 @@ public final class KernelCompiler {
         boolean fp64 = false, fp16 = false;
         for (Block b : blocks) {
             for (Instr i : b.instrs()) {
-                if (i.dst() != null) {
-                    used.add(i.dst());
-                }
+                used.addAll(i.defs());
                 for (Operand o : i.uses()) {
                     if (o instanceof Reg r) {
                         used.add(r);

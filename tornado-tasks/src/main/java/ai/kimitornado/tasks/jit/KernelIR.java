@@ -26,14 +26,27 @@ public record KernelIR(String name, KernelRef ref, List<KernelParam> params, Lis
                        boolean usesFp64, boolean usesFp16, String bytecodeHash) {
 
     /**
-     * True if the kernel uses warp operations (KernelContext shuffles / warp sums): it must be launched with a
+     * True if the kernel uses warp operations (KernelContext shuffles / warp sums / mmaBf16): it must be launched with a
      * work-group size that is a multiple of {@code KernelContext.WARP_SIZE}, at most {@link #MAX_WARP_GROUP}, and a
      * global size that is a multiple of it (see {@code WarpLaunchRules}).
      */
     public boolean usesWarpOps() {
         for (Block b : blocks) {
             for (ai.kimitornado.tasks.jit.ir.Instr i : b.instrs()) {
-                if (i instanceof ai.kimitornado.tasks.jit.ir.Instr.WarpShuffle) {
+                if (i instanceof ai.kimitornado.tasks.jit.ir.Instr.WarpShuffle
+                        || i instanceof ai.kimitornado.tasks.jit.ir.Instr.MmaBf16) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True if the kernel uses {@code KernelContext.mmaBf16} (a warp operation too: {@link #usesWarpOps()}). */
+    public boolean usesMma() {
+        for (Block b : blocks) {
+            for (ai.kimitornado.tasks.jit.ir.Instr i : b.instrs()) {
+                if (i instanceof ai.kimitornado.tasks.jit.ir.Instr.MmaBf16) {
                     return true;
                 }
             }

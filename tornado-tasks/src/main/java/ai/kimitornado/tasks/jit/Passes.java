@@ -69,8 +69,8 @@ final class Passes {
         Map<Reg, Integer> defs = new HashMap<>();
         for (Block b : blocks) {
             for (Instr i : b.instrs()) {
-                if (i.dst() != null) {
-                    defs.merge(i.dst(), 1, Integer::sum);
+                for (Reg d : i.defs()) {
+                    defs.merge(d, 1, Integer::sum);
                 }
             }
         }
@@ -159,6 +159,8 @@ final class Passes {
             case Instr.Load l -> new Instr.Load(l.dst(), l.array(), sub(l.index(), k));
             case Instr.LoadPacked l -> new Instr.LoadPacked(l.dst(), l.array(), sub(l.index(), k));
             case Instr.WarpShuffle w -> new Instr.WarpShuffle(w.dst(), w.mode(), sub(w.value(), k), sub(w.lane(), k));
+            case Instr.MmaBf16 m -> new Instr.MmaBf16(m.d(), m.a().stream().map(a -> sub(a, k)).toList(),
+                    m.b().stream().map(a -> sub(a, k)).toList(), m.c().stream().map(a -> sub(a, k)).toList());
             case Instr.Store s -> new Instr.Store(s.array(), sub(s.index(), k), sub(s.value(), k));
             case Instr.AtomicAdd a -> new Instr.AtomicAdd(a.dst(), a.array(), sub(a.index(), k), sub(a.value(), k));
             default -> i;
@@ -352,8 +354,8 @@ final class Passes {
         Map<Reg, Integer> defs = new HashMap<>(), uses = new HashMap<>();
         for (Block b : blocks) {
             for (Instr i : b.instrs()) {
-                if (i.dst() != null) {
-                    defs.merge(i.dst(), 1, Integer::sum);
+                for (Reg d : i.defs()) {
+                    defs.merge(d, 1, Integer::sum);
                 }
                 for (Operand o : i.uses()) {
                     if (o instanceof Reg r) {

@@ -18,4 +18,32 @@ public record DeviceInfo(String id, String backend, String name, String vendor, 
                          long[] maxWorkItemSizes, String openclCVersion, boolean fp16, boolean fp64,
                          boolean subgroups, List<String> ilVersions, List<String> extensions,
                          Map<String, String> extra) {
+
+    /** Key of {@link #extra()} holding the NVIDIA compute capability ("9.0"), where the backend knows it. */
+    public static final String COMPUTE_CAPABILITY = "compute capability";
+
+    /**
+     * Whether {@code KernelContext.mmaBf16} runs on tensor cores on this device: {@code cuda} with compute capability
+     * 8.0+ (PTX {@code mma.sync}), or NVIDIA OpenCL with compute capability 8.0+ (inline PTX; off with
+     * {@code -Dkimi.opencl.nvMma=false}). Everywhere else (java, PoCL, SPIR-V, other vendors, older GPUs) it is the
+     * exact emulation through local memory: correct, bit-identical across those backends, slow.
+     */
+    public boolean nativeMmaBf16() {
+        String cc = extra == null ? null : extra.get(COMPUTE_CAPABILITY);
+        if (cc == null) {
+            return false;
+        }
+        int major;
+        try {
+            major = Integer.parseInt(cc.substring(0, cc.indexOf('.') < 0 ? cc.length() : cc.indexOf('.')).trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return switch (backend) {
+            case "cuda" -> major >= 8;
+            case "opencl" -> major >= 8 && vendor != null && vendor.toUpperCase(java.util.Locale.ROOT).contains("NVIDIA")
+                    && !"false".equals(System.getProperty("kimi.opencl.nvMma"));
+            default -> false;
+        };
+    }
 }

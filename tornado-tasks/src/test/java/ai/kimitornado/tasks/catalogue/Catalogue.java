@@ -184,6 +184,19 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, rows * cols, -1, 1), floats(r, cols, -1, 1),
                     poisonFloats(rows), cols};
             }, Grid.of1d(2 * 256, 256), 0),
+            // tensor-core MMA (KernelContext.mmaBf16): bit-exact against the JVM wherever it is emulated
+            entry(MmaKernels.class, "tiles", s -> {
+                Random r = new Random(s);
+                int tiles = 4 * MmaKernels.TILES_PER_GROUP;
+                return new Object[] {new KernelContext(), bf16s(r, tiles * 256, -2, 2), bf16s(r, tiles * 128, -2, 2),
+                    floats(r, tiles * 128, -4, 4), poisonFloats(tiles * 128)};
+            }, Grid.of1d(4 * 64, 64), 0),
+            entry(MmaKernels.class, "gemm", s -> {
+                Random r = new Random(s);
+                int m = 64, n = 96, k = 48;
+                return new Object[] {new KernelContext(), bf16s(r, m * k, -1, 1), bf16s(r, n * k, -1, 1),
+                    poisonFloats(m * n), m, n, k};
+            }, Grid.of1d((64 / 32) * (96 / 32) * MmaKernels.GEMM_GROUP, MmaKernels.GEMM_GROUP), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

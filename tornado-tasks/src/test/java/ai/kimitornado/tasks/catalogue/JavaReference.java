@@ -69,6 +69,13 @@ public final class JavaReference {
                 return warp;
             }
 
+            private final int[] mma = new int[groupSize * ai.kimitornado.tasks.api.MmaBf16Tile.INTS_PER_LANE];
+
+            @Override
+            public int[] mmaScratch(int size) {
+                return mma;
+            }
+
             @Override
             public Object localArray(int ordinal, Class<?> type, int length) {
                 return shared.computeIfAbsent(ordinal, k -> java.lang.reflect.Array.newInstance(type, length));

@@ -149,4 +149,25 @@ public final class RejectedKernels {
         out.set(0, (float) w.getBits4(4)); // REJECT: which the kernel also writes
         w.setBits(0, (short) 1);
     }
+
+    public static void mmaResultNotConstant(KernelContext ctx, FloatArray out, IntArray which) {
+        ctx.mmaBf16(1, 2, 3, 4, 5, 6, 0f, 0f, 0f, 0f);
+        out.set(0, ctx.mmaResult(which.get(0))); // REJECT: KernelContext.mmaResult needs a compile-time constant element 0..3
+    }
+
+    public static void mmaResultOutOfRange(KernelContext ctx, FloatArray out) {
+        ctx.mmaBf16(1, 2, 3, 4, 5, 6, 0f, 0f, 0f, 0f);
+        out.set(0, ctx.mmaResult(4)); // REJECT: compile-time constant element 0..3 (got 4)
+    }
+
+    public static void mmaResultWithoutMma(KernelContext ctx, FloatArray out) {
+        out.set(0, ctx.mmaResult(0)); // REJECT: KernelContext.mmaResult without a preceding mmaBf16 in the same basic block
+    }
+
+    public static void mmaResultInAnotherBlock(KernelContext ctx, FloatArray out, int n) {
+        ctx.mmaBf16(1, 2, 3, 4, 5, 6, 0f, 0f, 0f, 0f);
+        if (n > 0) {
+            out.set(0, ctx.mmaResult(0)); // REJECT: without a preceding mmaBf16 in the same basic block
+        }
+    }
 }

@@ -48,7 +48,7 @@ public final class CudaComputeDevice implements GraphReplayDevice {
         this.cuda = cuda;
         this.target = PtxTarget.forComputeCapability(cuda.computeMajor(), cuda.computeMinor());
         Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("compute capability", cuda.computeMajor() + "." + cuda.computeMinor());
+        extra.put(DeviceInfo.COMPUTE_CAPABILITY, cuda.computeMajor() + "." + cuda.computeMinor());
         extra.put("ptx", "ISA " + target.isaMajor() + "." + target.isaMinor() + " for " + target.arch());
         extra.put("shared memory per block (opt-in)", cuda.sharedMemoryPerBlockOptin() + " B");
         extra.put("memory bus", cuda.memoryBusWidthBits() + " bit, " + String.format("%.0f GB/s theoretical", cuda.theoreticalBandwidthGBs()));

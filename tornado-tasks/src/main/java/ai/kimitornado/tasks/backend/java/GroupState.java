@@ -84,6 +84,21 @@ final class GroupState implements WorkGroupState {
         }
     }
 
+    private int[] mmaScratch;
+
+    @Override
+    public int[] mmaScratch(int groupSize) {
+        lock.lock();
+        try {
+            if (mmaScratch == null) {
+                mmaScratch = new int[groupSize * ai.kimitornado.tasks.api.MmaBf16Tile.INTS_PER_LANE];
+            }
+            return mmaScratch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Object localArray(int ordinal, Class<?> componentType, int length) {
         lock.lock();

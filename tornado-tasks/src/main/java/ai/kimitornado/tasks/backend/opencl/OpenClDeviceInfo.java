@@ -28,6 +28,10 @@ final class OpenClDeviceInfo {
         extra.put("platform", cl.platformString(platform, CL_PLATFORM_NAME) + " (" + cl.platformString(platform, CL_PLATFORM_VERSION) + ")");
         extra.put("max clock MHz", Long.toString(cl.deviceLong(device, CL_DEVICE_MAX_CLOCK_FREQUENCY)));
         extra.put("max sub-groups", Long.toString(cl.deviceLong(device, CL_DEVICE_MAX_NUM_SUB_GROUPS)));
+        if (ext.contains("cl_nv_device_attribute_query")) { // NVIDIA: decides inline-PTX mma.sync (nativeMmaBf16)
+            extra.put(DeviceInfo.COMPUTE_CAPABILITY, cl.deviceLong(device, CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV) + "."
+                    + cl.deviceLong(device, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV));
+        }
         extra.put(CORRECTLY_ROUNDED_KEY, correctlyRoundedDivSqrt(cl, device) ? "yes (built with -cl-fp32-correctly-rounded-divide-sqrt)"
                 : "no: fp32 / and sqrt may differ from Java by up to 2.5 / 3 ulp");
         return new DeviceInfo(id, "opencl",
@@ -45,6 +49,9 @@ final class OpenClDeviceInfo {
                 cl.deviceString(device, CL_DEVICE_OPENCL_C_VERSION),
                 fp16, fp64, subgroups, ils, ext, java.util.Collections.unmodifiableMap(extra));
     }
+
+    /** cl_nv_device_attribute_query. */
+    static final int CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV = 0x4000, CL_DEVICE_COMPUTE_CAPABILITY_MINOR_NV = 0x4001;
 
     static final String CORRECTLY_ROUNDED_KEY = "fp32 div/sqrt as Java";
 

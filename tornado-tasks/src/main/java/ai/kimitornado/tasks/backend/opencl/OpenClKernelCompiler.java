@@ -88,7 +88,10 @@ final class OpenClKernelCompiler {
     private String warpShuffles(CompileRequest req) {
         boolean nvidia = device.info().vendor() != null && device.info().vendor().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA");
         boolean enabled = !"false".equals(System.getProperty("kimi.opencl.nvShfl"));
-        return nvidia && enabled && req.ir().usesWarpOps() ? "-D KT_NV_SHFL" : "";
+        String shfl = nvidia && enabled && req.ir().usesWarpOps() ? "-D KT_NV_SHFL" : "";
+        // mmaBf16 as inline PTX mma.sync on NVIDIA cc 8.0+ (DeviceInfo.nativeMmaBf16; -Dkimi.opencl.nvMma=false: emulation)
+        String mma = req.ir().usesMma() && device.info().nativeMmaBf16() ? " -D KT_NV_MMA" : "";
+        return (shfl + mma).strip();
     }
 
     void clear() {

@@ -51,7 +51,10 @@ public final class OpenClEmitter {
             "fmin", "fmax", "fmod", "exp2", "log2", "erf", "round", "trunc", "atan", "atan2", "asin", "acos", "sinh",
             "cosh", "hypot", "rint", "copysign", "isnan", "isinf", "all", "any", "shuffle", "prefetch", "printf");
 
-    private enum Helper { IDIV, IREM, LDIV, LREM, F2I, F2L, D2I, D2L, FMIN, FMAX, DMIN, DMAX, H2F, F2H, ATOMIC_ADD_F }
+    private enum Helper { IDIV, IREM, LDIV, LREM, F2I, F2L, D2I, D2L, FMIN, FMAX, DMIN, DMAX, H2F, F2H, ATOMIC_ADD_F, MMA_BF16 }
+
+    /** Fragment ints per work-item in the mma exchange (a0..a3, b0, b1). */
+    private static final int MMA_INTS_PER_LANE = ai.kimitornado.tasks.api.MmaBf16Tile.INTS_PER_LANE;
 
     private static final class Printer {
         private final KernelIR ir;
@@ -92,13 +95,28 @@ public final class OpenClEmitter {
             for (Reg r : ir.registers()) {
                 body.append("  ").append(cType(r.type())).append(' ').append(reg(r)).append(";\n");
             }
-            if (ir.usesWarpOps()) {
+            boolean mma = ir.usesMma(), shuffles = hasShuffles(ir);
+            if (shuffles) {
                 // warp shuffles exchange through local memory: one int per work-item, indexed by linear local id
                 // (except where the build defines KT_NV_SHFL: NVIDIA's OpenCL takes PTX shfl.sync as inline asm)
                 body.append("#ifndef KT_NV_SHFL\n");
                 body.append("  __local int kt_warp[").append(KernelIR.MAX_WARP_GROUP).append("];\n");
+                body.append(mma ? "#endif\n#if !defined(KT_NV_SHFL) || !defined(KT_NV_MMA)\n" : "");
                 body.append("  int kt_lid = (int)(get_local_id(0) + get_local_size(0) * (get_local_id(1)")
                         .append(" + get_local_size(1) * get_local_id(2)));\n");
+                body.append("#endif\n");
+            }
+            if (mma) {
+                // mmaBf16 exchanges each work-item's six fragment ints through local memory (24 KiB), except where
+                // the build defines KT_NV_MMA: NVIDIA's OpenCL (cc 8.0+) takes PTX mma.sync as inline asm
+                helpers.add(Helper.MMA_BF16);
+                body.append("#ifndef KT_NV_MMA\n");
+                if (!shuffles) {
+                    body.append("  int kt_lid = (int)(get_local_id(0) + get_local_size(0) * (get_local_id(1)")
+                            .append(" + get_local_size(1) * get_local_id(2)));\n");
+                }
+                body.append("  __local int kt_mma[").append(KernelIR.MAX_WARP_GROUP * MMA_INTS_PER_LANE).append("];\n");
+                body.append("  float4 kt_mma_d;\n");
                 body.append("#endif\n");
             }
             Set<Block> targeted = new HashSet<>();
@@ -287,6 +305,7 @@ public final class OpenClEmitter {
                     case LOCAL_SIZE -> "get_local_size";
                 } + "(" + w.dim() + ")");
                 case Instr.WarpShuffle w -> warpShuffle(w);
+                case Instr.MmaBf16 m -> mma(m);
                 case Instr.Barrier b -> body.append(switch (b.fence()) {
                     case LOCAL -> "barrier(CLK_LOCAL_MEM_FENCE);";
                     case GLOBAL -> "barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);";
@@ -308,6 +327,54 @@ public final class OpenClEmitter {
                     .append(op(w.lane())).append("));\n#else\n  ");
             emulatedShuffle(w, f);
             body.append("\n#endif");
+        }
+
+        /**
+         * mmaBf16: inline PTX mma.sync under KT_NV_MMA (NVIDIA, cc 8.0+), else the exact emulation: publish the six
+         * fragment ints, barrier, compute this lane's four results (kt_mma_bf16, the documented fma order), barrier
+         * (the next exchange must not overwrite fragments before every lane has read them).
+         */
+        private void mma(Instr.MmaBf16 m) {
+            List<Operand> ab = new java.util.ArrayList<>(m.a());
+            ab.addAll(m.b());
+            body.append("\n#ifdef KT_NV_MMA\n  asm volatile(\"mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")
+                    .append(" {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%11,%12,%13};\" : ");
+            for (int e = 0; e < 4; e++) {
+                body.append(e > 0 ? ", " : "").append("\"=f\"(").append(reg(m.d().get(e))).append(')');
+            }
+            body.append(" : ");
+            for (int i = 0; i < ab.size(); i++) {
+                body.append(i > 0 ? ", " : "").append("\"r\"(").append(op(ab.get(i))).append(')');
+            }
+            for (Operand c : m.c()) {
+                body.append(", \"f\"(").append(op(c)).append(')');
+            }
+            body.append(");\n#else\n  ");
+            for (int i = 0; i < ab.size(); i++) {
+                body.append("kt_mma[kt_lid * ").append(MMA_INTS_PER_LANE).append(" + ").append(i).append("] = ")
+                        .append(op(ab.get(i))).append("; ");
+            }
+            body.append("barrier(CLK_LOCAL_MEM_FENCE);\n  kt_mma_d = kt_mma_bf16(kt_mma, kt_lid");
+            for (Operand c : m.c()) {
+                body.append(", ").append(op(c));
+            }
+            body.append("); ");
+            for (int e = 0; e < 4; e++) {
+                assign(m.d().get(e), "kt_mma_d.s" + e);
+                body.append(' ');
+            }
+            body.append("barrier(CLK_LOCAL_MEM_FENCE);\n#endif");
+        }
+
+        private static boolean hasShuffles(KernelIR ir) {
+            for (Block b : ir.blocks()) {
+                for (Instr i : b.instrs()) {
+                    if (i instanceof Instr.WarpShuffle) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private void emulatedShuffle(Instr.WarpShuffle w, boolean f) {
@@ -487,6 +554,25 @@ public final class OpenClEmitter {
                         + " if (a == b) return as_double(as_long(a) & as_long(b)); return a > b ? a : b; }\n";
                 case H2F -> "float kt_h2f(int h) { ushort u = (ushort)h; return vload_half(0, (const half*)&u); }\n";
                 case F2H -> "int kt_f2h(float f) { ushort u; vstore_half_rte(f, 0, (half*)&u); return (int)(short)u; }\n";
+                // the exact mma emulation (KernelContext.mmaBf16): lanes 4g..4g+3 of the warp hold rows g, g+8 of A,
+                // lanes 8t..8t+7 columns 2t, 2t+1 of B; d = fma(A[i][k], B[k][j], d) for k = 0..15
+                case MMA_BF16 -> "float4 kt_mma_bf16(__local const int* x, int lid, float c0, float c1, float c2, float c3) {\n"
+                        + "  int lane = lid & 31, g = lane >> 2, t = lane & 3;\n"
+                        + "  __local const int* ra = x + ((lid & ~31) + 4 * g) * 6;\n"
+                        + "  __local const int* rb = x + ((lid & ~31) + 8 * t) * 6;\n"
+                        + "  float d[4] = {c0, c1, c2, c3};\n"
+                        + "  for (int e = 0; e < 4; e++) {\n"
+                        + "    for (int k = 0; k < 16; k++) {\n"
+                        + "      int q = (k & 7) >> 1, hk = k >> 3;\n"
+                        + "      uint a = (uint)ra[q * 6 + (e >> 1) + 2 * hk];\n"
+                        + "      uint b = (uint)rb[(4 * (e & 1) + q) * 6 + 4 + hk];\n"
+                        + "      float fa = as_float((k & 1) ? (a & 0xffff0000u) : (a << 16));\n"
+                        + "      float fb = as_float((k & 1) ? (b & 0xffff0000u) : (b << 16));\n"
+                        + "      d[e] = fma(fa, fb, d[e]);\n"
+                        + "    }\n"
+                        + "  }\n"
+                        + "  return (float4)(d[0], d[1], d[2], d[3]);\n"
+                        + "}\n";
                 case ATOMIC_ADD_F -> "float kt_atomic_add_f(volatile __global float* p, float v) {\n"
                         + "  volatile __global int* ip = (volatile __global int*)p;\n"
                         + "  int old = *ip;\n"

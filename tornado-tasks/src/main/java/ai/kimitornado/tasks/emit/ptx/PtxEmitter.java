@@ -236,7 +236,24 @@ public final class PtxEmitter {
                 case Instr.WorkItem w -> workItem(w);
                 case Instr.Barrier b -> code.line("bar.sync 0"); // orders shared and global accesses within the CTA
                 case Instr.WarpShuffle w -> warpShuffle(w);
+                case Instr.MmaBf16 m -> mma(m);
             }
+        }
+
+        /**
+         * One tensor-core mma.sync over the full warp, results straight into the four F32 registers (no shared
+         * memory). Needs sm_80+ (bf16 m16n8k16, PTX ISA 7.0; the emitter's floor is ISA 7.8).
+         */
+        private void mma(Instr.MmaBf16 m) {
+            if (target.smVersion() < 80) {
+                throw unsupported("KernelContext.mmaBf16 needs compute capability 8.0+ (bf16 mma.sync m16n8k16);"
+                        + " this device is " + target.arch() + " (the java, OpenCL and SPIR-V backends emulate it exactly)");
+            }
+            String d = m.d().stream().map(this::dst).collect(java.util.stream.Collectors.joining(", "));
+            String a = m.a().stream().map(this::reg).collect(java.util.stream.Collectors.joining(", "));
+            String b = m.b().stream().map(this::reg).collect(java.util.stream.Collectors.joining(", "));
+            String c = m.c().stream().map(this::reg).collect(java.util.stream.Collectors.joining(", "));
+            code.line("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {" + d + "}, {" + a + "}, {" + b + "}, {" + c + "}");
         }
 
         /**

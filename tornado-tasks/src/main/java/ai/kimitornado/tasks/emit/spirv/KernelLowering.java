@@ -45,6 +45,8 @@ final class KernelLowering {
     /** Warp emulation: the Workgroup int[MAX_WARP_GROUP] exchange array and the linear local id (entry block). */
     private int warpScratch;
     private int linearLocalId;
+    /** mmaBf16 emulation: the Workgroup int[6 * MAX_WARP_GROUP] exchange of fragment ints. */
+    private int mmaScratch;
 
     KernelLowering(KernelIR ir) {
         this.ir = ir;
@@ -117,6 +119,11 @@ final class KernelLowering {
             int arrayType = m.typeArray(t.i32, KernelIR.MAX_WARP_GROUP);
             warpScratch = m.globalVariable(t.pointer(Spv.StorageClass.Workgroup, arrayType), Spv.StorageClass.Workgroup);
             m.name(warpScratch, "kt_warp");
+        }
+        if (ir.usesMma()) {
+            int arrayType = m.typeArray(t.i32, KernelIR.MAX_WARP_GROUP * MMA_INTS);
+            mmaScratch = m.globalVariable(t.pointer(Spv.StorageClass.Workgroup, arrayType), Spv.StorageClass.Workgroup);
+            m.name(mmaScratch, "kt_mma");
         }
         for (LocalArray local : ir.localArrays()) {
             int arrayType = m.typeArray(t.memory(local.elem()), local.length());
@@ -207,6 +214,7 @@ final class KernelLowering {
             case Instr.WorkItem wi -> write(wi.dst(), workItem(wi));
             case Instr.Barrier br -> barrier(br);
             case Instr.WarpShuffle ws -> write(ws.dst(), warpShuffle(ws));
+            case Instr.MmaBf16 mm -> mma(mm);
         }
     }
 
@@ -371,6 +379,74 @@ final class KernelLowering {
         int bits = f.loadAligned(t.i32, warpSlot(source), 4);
         barrier(local);
         return isFloat ? f.op(SpirvOp.Bitcast, t.f32, bits) : bits;
+    }
+
+    private static final int MMA_INTS = ai.kimitornado.tasks.api.MmaBf16Tile.INTS_PER_LANE;
+
+    private int mmaSlot(int index) {
+        return f.op(SpirvOp.InBoundsPtrAccessChain, t.pointer(Spv.StorageClass.Workgroup, t.i32), mmaScratch,
+                m.constantI64(0), f.op(SpirvOp.SConvert, t.i64, index));
+    }
+
+    private int plus(int a, int constant) {
+        return constant == 0 ? a : f.op(SpirvOp.IAdd, t.i32, a, m.constantI32(constant));
+    }
+
+    /** A fragment int's bf16 half as fp32: the low half shifted up, the high half masked (exact). */
+    private int bf16Half(int packed, int half) {
+        int bits = half == 0 ? f.op(SpirvOp.ShiftLeftLogical, t.i32, packed, m.constantI32(16))
+                : f.op(SpirvOp.BitwiseAnd, t.i32, packed, m.constantI32(0xffff0000));
+        return f.op(SpirvOp.Bitcast, t.f32, bits);
+    }
+
+    /**
+     * The exact mmaBf16 emulation (MmaBf16Tile.laneResult, unrolled): publish the six fragment ints, barrier, read
+     * rows g, g+8 of A from lanes 4g..4g+3 and columns 2t, 2t+1 of B from lanes 8t..8t+7, d = fma(A[i][k], B[k][j], d)
+     * for k = 0..15, barrier.
+     */
+    private void mma(Instr.MmaBf16 mm) {
+        List<Operand> ab = new ArrayList<>(mm.a());
+        ab.addAll(mm.b());
+        int own = f.op(SpirvOp.IMul, t.i32, linearLocalId, m.constantI32(MMA_INTS));
+        for (int i = 0; i < ab.size(); i++) {
+            f.storeAligned(mmaSlot(plus(own, i)), read(ab.get(i)), 4);
+        }
+        Instr.Barrier local = new Instr.Barrier(ai.kimitornado.tasks.jit.ir.Ops.Fence.LOCAL);
+        barrier(local);
+        int lane = f.op(SpirvOp.BitwiseAnd, t.i32, linearLocalId, m.constantI32(31));
+        int warpBase = f.op(SpirvOp.ISub, t.i32, linearLocalId, lane);
+        int g = f.op(SpirvOp.ShiftRightLogical, t.i32, lane, m.constantI32(2));
+        int quadT = f.op(SpirvOp.BitwiseAnd, t.i32, lane, m.constantI32(3));
+        int rowLanes = f.op(SpirvOp.IMul, t.i32, f.op(SpirvOp.IAdd, t.i32, warpBase,
+                f.op(SpirvOp.ShiftLeftLogical, t.i32, g, m.constantI32(2))), m.constantI32(MMA_INTS));
+        int colLanes = f.op(SpirvOp.IMul, t.i32, f.op(SpirvOp.IAdd, t.i32, warpBase,
+                f.op(SpirvOp.ShiftLeftLogical, t.i32, quadT, m.constantI32(3))), m.constantI32(MMA_INTS));
+        int[][][] a = new int[4][4][2]; // [lane q of the row quad][fragment a0..a3][half] as fp32
+        int[][][][] b = new int[2][4][2][2]; // [column 2t+col][lane q][fragment b0/b1][half]
+        for (int q = 0; q < 4; q++) {
+            for (int r = 0; r < 4; r++) {
+                int packed = f.loadAligned(t.i32, mmaSlot(plus(rowLanes, q * MMA_INTS + r)), 4);
+                a[q][r][0] = bf16Half(packed, 0);
+                a[q][r][1] = bf16Half(packed, 1);
+            }
+            for (int col = 0; col < 2; col++) {
+                for (int r = 0; r < 2; r++) {
+                    int packed = f.loadAligned(t.i32, mmaSlot(plus(colLanes, (4 * col + q) * MMA_INTS + 4 + r)), 4);
+                    b[col][q][r][0] = bf16Half(packed, 0);
+                    b[col][q][r][1] = bf16Half(packed, 1);
+                }
+            }
+        }
+        for (int e = 0; e < 4; e++) {
+            int d = read(mm.c().get(e));
+            for (int k = 0; k < 16; k++) {
+                int q = (k & 7) >> 1, upperK = k >> 3, half = k & 1;
+                d = java.math(ai.kimitornado.tasks.jit.ir.Ops.MathOp.FMA, Type.F32,
+                        new int[]{a[q][(e >> 1) + 2 * upperK][half], b[e & 1][q][upperK][half], d});
+            }
+            write(mm.d().get(e), d);
+        }
+        barrier(local);
     }
 
     // ---- control flow ----

@@ -17,6 +17,11 @@ public sealed interface Instr {
     /** Inputs, in order. */
     List<Operand> uses();
 
+    /** Every register the instruction writes: {@link #dst()}, or the four results of {@link MmaBf16}. */
+    default List<Reg> defs() {
+        return dst() == null ? List.of() : List.of(dst());
+    }
+
     /** True if removing the instruction changes behaviour even when its result is unused. */
     default boolean hasSideEffects() {
         return false;
@@ -110,5 +115,42 @@ public sealed interface Instr {
      */
     record WarpShuffle(Reg dst, ShuffleMode mode, Operand value, Operand lane) implements Instr {
         public List<Operand> uses() { return List.of(value, lane); }
+    }
+
+    /**
+     * Warp-collective tensor-core tile product {@code D = A·B + C} of one m16n8k16 tile (PTX
+     * {@code mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32}): A 16×16 bf16 row-major, B 16×8 bf16
+     * column-major, C and D 16×8 fp32. The operands are this lane's fragments in PTX's layout (groupID = lane>>2,
+     * t = lane&3): {@code a} 4 I32 (two bf16 each, lower column in bits 0..15: A[g][2t..], A[g+8][2t..],
+     * A[g][2t+8..], A[g+8][2t+8..]), {@code b} 2 I32 (B[2t..][g], B[2t+8..][g]), {@code c} 4 F32 (C[g][2t],
+     * C[g][2t+1], C[g+8][2t], C[g+8][2t+1]); {@code d} 4 F32 registers in C's layout. Exact emulation (every
+     * backend without tensor cores): {@code d = c; for k = 0..15: d = fma(A[i][k], B[k][j], d)} (products of bf16
+     * are exact in fp32). Collective like {@link WarpShuffle}: every work-item of the group executes it.
+     * {@link #dst()} is null: the results are {@link #defs()}.
+     */
+    record MmaBf16(List<Reg> d, List<Operand> a, List<Operand> b, List<Operand> c) implements Instr {
+        public MmaBf16 {
+            if (d.size() != 4 || a.size() != 4 || b.size() != 2 || c.size() != 4) {
+                throw new IllegalArgumentException("mma m16n8k16 takes 4 d, 4 a, 2 b and 4 c registers");
+            }
+            d = List.copyOf(d);
+            a = List.copyOf(a);
+            b = List.copyOf(b);
+            c = List.copyOf(c);
+        }
+
+        public Reg dst() { return null; }
+
+        public List<Reg> defs() { return d; }
+
+        public List<Operand> uses() {
+            List<Operand> all = new java.util.ArrayList<>(a);
+            all.addAll(b);
+            all.addAll(c);
+            return List.copyOf(all);
+        }
+
+        /** Collective (and a barrier in the emulations): never removed, even when no result is read. */
+        public boolean hasSideEffects() { return true; }
     }
 }
