@@ -42,12 +42,14 @@ public final class ChunkBuffers {
     // MLA
     final FloatArray mlaQ;          // [C * H*(nope+rope)]
     final FloatArray ckv;           // [C * (kvLora+rope)]
-    final FloatArray qLat;          // [C * H*kvLora]
+    final FloatArray qLat;          // [C * H*kvLora] ([1 * H*kvLora] with an EXPANDED prefill)
     final MlaTiling mlaDecode;      // tiling of the decode graph (1 token)
     final MlaTiling mlaPrefill;     // tiling of the prefill graph (C tokens)
     final FloatArray partials;      // [max(1·H·decode splits, C·H·prefill splits) * (kvLora+2)] (≥ 1 float)
-    final FloatArray latentCtx;     // [C * H*kvLora]
+    final FloatArray latentCtx;     // [C * H*kvLora] ([1 * H*kvLora] with an EXPANDED prefill)
     final FloatArray attn;          // [C * H*v]
+    final MlaPrefillForm mlaPrefillForm; // attention form of the prefill graph (decode is always absorbed)
+    final FloatArray kvExpanded;    // [maxContext * H*(nope+v)] keys/values expanded per chunk (EXPANDED only, else null)
     // MLP / MoE
     final FloatArray denseAct;      // [C * I_dense]
     final FloatArray denseGate;     // [C * I_dense] gate projection of a chunk (GEMM path; SiluMulRows folds it in)
@@ -73,8 +75,10 @@ public final class ChunkBuffers {
     final IntArray sampleBestId;      // [SAMPLE_GROUPS] its token id
     final FloatArray capture;       // [(L+1) * C*D] hidden after the embedding and each layer (null: off)
 
-    ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden, boolean allLogits) {
+    ChunkBuffers(ModelDims d, int capacity, int maxContext, boolean captureHidden, boolean allLogits,
+                 MlaPrefillForm mlaPrefillForm) {
         this.capacity = capacity;
+        this.mlaPrefillForm = mlaPrefillForm;
         this.allLogits = allLogits;
         int c = capacity;
         int ch = d.kdaChannels();
@@ -108,14 +112,18 @@ public final class ChunkBuffers {
         }
         mlaQ = new FloatArray(c * d.mlaQueryWidth());
         ckv = new FloatArray(c * d.latentRow());
-        qLat = new FloatArray(c * d.mlaHeads() * d.kvLora());
+        // the expanded prefill needs no absorbed query or latent context: those keep decode's one row
+        int absorbedRows = mlaPrefillForm == MlaPrefillForm.EXPANDED ? 1 : c;
+        qLat = new FloatArray(absorbedRows * d.mlaHeads() * d.kvLora());
         mlaDecode = MlaTiling.forChunk(1, maxContext, d.mlaHeads());
         mlaPrefill = MlaTiling.forChunk(c, maxContext, d.mlaHeads());
         long partialFloats = Math.max(mlaDecode.partialFloats(1, d.mlaHeads(), d.kvLora()),
                 mlaPrefill.partialFloats(c, d.mlaHeads(), d.kvLora()));
         partials = new FloatArray((int) Math.max(1, partialFloats));
-        latentCtx = new FloatArray(c * d.mlaHeads() * d.kvLora());
+        latentCtx = new FloatArray(absorbedRows * d.mlaHeads() * d.kvLora());
         attn = new FloatArray(c * d.mlaHeads() * d.vDim());
+        kvExpanded = mlaPrefillForm == MlaPrefillForm.EXPANDED
+                ? new FloatArray(Math.toIntExact(MlaPrefillForm.scratchBytes(d, maxContext) / Float.BYTES)) : null;
         denseAct = new FloatArray(c * Math.max(1, d.denseInter()));
         denseGate = new FloatArray(c > 1 ? c * Math.max(1, d.denseInter()) : 1);
         routerLogits = new FloatArray(c * Math.max(1, d.experts()));

@@ -121,8 +121,11 @@ public final class DeviceEngine implements AutoCloseable {
                 isKda[l] = config.isKda(l);
             }
             SequenceState state = new SequenceState(dims, isKda, options.maxContext());
+            // the form a GPU (256-item work-groups) would pick: its expansion scratch is part of the estimate
+            MlaPrefillForm form = MlaPrefillForm.choose(dims, options.effectivePrefillChunk(), options.maxContext(),
+                    KernelLimits.MAX_LOCAL);
             ChunkBuffers buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(),
-                    options.captureHidden(), options.allLogits());
+                    options.captureHidden(), options.allLogits(), form);
             java.util.LinkedHashMap<String, Long> top = new java.util.LinkedHashMap<>();
             buffers.bytesByName().entrySet().stream().limit(5).forEach(e -> top.put(e.getKey(), e.getValue()));
             return new MemoryEstimate(random.weights().bytes(), sum(state.arrays()), sum(buffers.arrays()), top);
@@ -186,7 +189,8 @@ public final class DeviceEngine implements AutoCloseable {
         }
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(), options.captureHidden(),
-                options.allLogits());
+                options.allLogits(), MlaPrefillForm.choose(dims, options.effectivePrefillChunk(), options.maxContext(),
+                        executor.maxWorkGroupSize()));
         checkMemory(weights, state, executor);
         if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
             r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them
@@ -209,6 +213,11 @@ public final class DeviceEngine implements AutoCloseable {
     private static ForwardGraph withoutUploads(ForwardGraph g) {
         return new ForwardGraph(g.name(), g.capacity(), g.launches(), List.of(), g.perStepInputs(), g.perStepOutputs(),
                 g.onDemand());
+    }
+
+    /** The form MLA attention takes in this engine's prefill chunks (decode is always absorbed). */
+    MlaPrefillForm mlaPrefillForm() {
+        return buffers.mlaPrefillForm;
     }
 
     /** The random weights' fills (tensor, key, scale) when opened by {@code openRandom}, else empty (tests, tools). */

@@ -16,6 +16,7 @@ import ai.kimitornado.model.kernels.MatVecBf16Fused;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
 import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
+import ai.kimitornado.model.kernels.MlaExpandedPrefill;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaHeadGemm;
@@ -53,7 +54,7 @@ import java.util.List;
  * <ul>
  *   <li>decode: capacity 1, GEMV projections, KDA recurrent step, MLA absorbed split attention;</li>
  *   <li>prefill: capacity C, tiled GEMM projections, KDA chunkwise form, MLA causal attention over the cache
- *       (absorbed, the chunk's own latents appended first).</li>
+ *       (the chunk's own latents appended first; expanded or absorbed: {@link MlaPrefillForm}).</li>
  * </ul>
  * Residual adds are absorbed by the o_proj / down projections (accumulate) and the MoE down kernel.
  */
@@ -270,6 +271,43 @@ final class ForwardGraphBuilder {
         launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
                 new long[][] {{(long) capacity * pow2AtMost(lora, maxLocal)}, {pow2AtMost(lora, maxLocal)}},
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
+        if (capacity > 1 && b.mlaPrefillForm == MlaPrefillForm.EXPANDED) {
+            mlaExpanded(p, l, m);
+        } else {
+            mlaAbsorbed(p, l, m);
+        }
+        linear(p + "o_proj", m.oProj(), b.attn, b.h, hid, heads * d.vDim(), true);
+    }
+
+    /**
+     * MLA attention in the expanded form for a chunk ({@link MlaPrefillForm#EXPANDED}): every visible position of the
+     * latent cache (the chunk's own latents appended above) through kv_b_proj into the scratch, then causal flash
+     * attention per head with q·k over nope + rope and P·V over v, straight into b.attn (no q_absorb / value_up).
+     */
+    private void mlaExpanded(String p, int l, ModelWeights.Mla m) {
+        int heads = d.mlaHeads();
+        int lora = d.kvLora();
+        if (maxLocal < MlaExpandedPrefill.THREADS) {
+            throw new IllegalStateException("ForwardGraphBuilder.mlaExpanded " + p + ": MlaExpandedPrefill needs work-groups of "
+                    + MlaExpandedPrefill.THREADS + " items, this device allows " + maxLocal);
+        }
+        int rows = heads * (d.nope() + d.vDim());
+        long rowTiles = ceilDiv(rows, MlaHeadGemm.TILE_ROWS);
+        long positionTiles = ceilDiv(s.maxContext, MlaHeadGemm.TILE_TOKENS); // tiles past the visible ones exit at once
+        launch(p + "kv_expand", MlaHeadGemm.class, "expandCache",
+                new long[][] {{rowTiles * MlaHeadGemm.THREADS, positionTiles}, {MlaHeadGemm.THREADS, 1}},
+                ctx, s.mlaCache[l], m.kvBProj(), b.kvExpanded, b.meta, rows, lora, d.latentRow());
+        long queryTiles = ceilDiv(capacity, MlaExpandedPrefill.QUERY_TILE);
+        launch(p + "attn_expanded", MlaExpandedPrefill.class, "apply",
+                new long[][] {{queryTiles * heads * MlaExpandedPrefill.THREADS}, {MlaExpandedPrefill.THREADS}},
+                ctx, b.mlaQ, b.kvExpanded, s.mlaCache[l], b.attn, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora,
+                (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+    }
+
+    /** MLA attention in the absorbed form (decode, and chunks with {@link MlaPrefillForm#ABSORBED}). */
+    private void mlaAbsorbed(String p, int l, ModelWeights.Mla m) {
+        int heads = d.mlaHeads();
+        int lora = d.kvLora();
         if (usesTiledGemm()) { // chunk: per-head GEMM (MlaQueryAbsorb, per token, stays for decode and as reference)
             launch(p + "q_absorb", MlaHeadGemm.class, "queryAbsorb", headGemmGrid(heads, lora),
                     ctx, b.mlaQ, m.kvBProj(), b.qLat, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora);
@@ -301,7 +339,6 @@ final class ForwardGraphBuilder {
             launch(p + "value_up", MlaValueUp.class, "apply", rowGroups(heads * d.vDim(), lora),
                     ctx, b.latentCtx, m.kvBProj(), b.attn, b.meta, heads, d.nope(), d.vDim(), lora);
         }
-        linear(p + "o_proj", m.oProj(), b.attn, b.h, hid, heads * d.vDim(), true);
     }
 
     /** Grid of {@link MlaHeadGemm}: per head ⌈rows/128⌉ row tiles of 256 work-items, ⌈C/64⌉ token tiles. */

@@ -41,7 +41,7 @@ public final class MlaHeadGemm {
         int h = ctx.groupIdx / rowTiles;
         tile(ctx, wTile, xTile, kvB, (h * (nope + vDim) + nope) * kvLora, kvLora, 1,
                 latentCtx, h * kvLora, heads * kvLora, out, h * vDim, heads * vDim,
-                meta, vDim, kvLora, ctx.groupIdx - h * rowTiles);
+                meta.get(KernelLimits.META_COUNT), vDim, kvLora, ctx.groupIdx - h * rowTiles);
     }
 
     /**
@@ -61,17 +61,34 @@ public final class MlaHeadGemm {
         int h = ctx.groupIdx / rowTiles;
         tile(ctx, wTile, xTile, kvB, h * (nope + vDim) * kvLora, 1, kvLora,
                 q, h * (nope + rope), heads * (nope + rope), qLat, h * kvLora, heads * kvLora,
-                meta, kvLora, nope, ctx.groupIdx - h * rowTiles);
+                meta.get(KernelLimits.META_COUNT), kvLora, nope, ctx.groupIdx - h * rowTiles);
     }
 
-    /** One 128-row × 64-token output tile of one head's strided views over k in [0, kEnd). */
+    /**
+     * Expansion of the latent cache for {@link MlaExpandedPrefill}: every position the chunk sees (0 .. position +
+     * count − 1, the chunk's own latents already appended) through all of kv_b_proj,
+     * {@code kv[s][r] = Σ_l kvB[r][l] · cache[s][l]}, r < H·(nope+v) (per head: k_nope | v).
+     * Shapes: cache [S * latentRow] (latent in columns 0..kvLora−1), kvB [rows, kvLora] bf16, kv [S * rows].
+     * Grid: global (⌈rows/128⌉·256, ⌈S/64⌉), local (256, 1); position tiles past the visible ones exit.
+     */
+    public static void expandCache(KernelContext ctx, FloatArray cache, BFloat16Array kvB, FloatArray kv, IntArray meta,
+                                   int rows, int kvLora, int latentRow) {
+        long[] wTile = ctx.allocateLongLocalArray(TILE_K * W_PAIRS);
+        long[] xTile = ctx.allocateLongLocalArray(TILE_K * X_PAIRS);
+        int visible = meta.get(KernelLimits.META_POSITION) + meta.get(KernelLimits.META_COUNT);
+        if (ctx.groupIdy * TILE_TOKENS >= visible) {
+            return; // uniform over the group
+        }
+        tile(ctx, wTile, xTile, kvB, 0, kvLora, 1, cache, 0, latentRow, kv, 0, rows, visible, rows, kvLora, ctx.groupIdx);
+    }
+
+    /** One 128-row × 64-token output tile of one head's strided views over k in [0, kEnd), tokens below count. */
     private static void tile(KernelContext ctx, long[] wTile, long[] xTile, BFloat16Array w, int wBase, int wRow, int wCol,
                              FloatArray x, int xBase, int xRow, FloatArray y, int yBase, int yRow,
-                             IntArray meta, int rows, int kEnd, int rowTile) {
+                             int count, int rows, int kEnd, int rowTile) {
         int lid = ctx.localIdx;
         int r0 = rowTile * TILE_ROWS;
         int t0 = ctx.groupIdy * TILE_TOKENS;
-        int count = meta.get(KernelLimits.META_COUNT);
         // staging role: element k0 + sk of row pairs sp + 16p (p < 4) and token pairs sp + 16q (q < 2)
         int sk = lid & 15;
         int sp = lid >> 4;
