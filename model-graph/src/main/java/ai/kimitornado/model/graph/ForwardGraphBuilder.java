@@ -14,6 +14,7 @@ import ai.kimitornado.model.kernels.LastRowSelect;
 import ai.kimitornado.model.kernels.MatVecBf16;
 import ai.kimitornado.model.kernels.MatVecBf16Fused;
 import ai.kimitornado.model.kernels.MatVecBf16Rows;
+import ai.kimitornado.model.kernels.MatVecBf16Warp;
 import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaExpandedPrefill;
@@ -29,9 +30,12 @@ import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsDownRows;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
+import ai.kimitornado.model.kernels.MoeExpertsGateUpWarp;
+import ai.kimitornado.model.kernels.MoeExpertsDownWarp;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
+import ai.kimitornado.model.kernels.MoeRouterTopKWarp;
 import ai.kimitornado.model.kernels.RmsNormRows;
 import ai.kimitornado.model.kernels.RowGroups;
 import ai.kimitornado.model.kernels.SampleArgmaxSplit;
@@ -39,6 +43,7 @@ import ai.kimitornado.model.kernels.SampleTopP;
 import ai.kimitornado.model.kernels.SiluMulRows;
 import ai.kimitornado.model.kernels.SwiGluGateUp;
 import ai.kimitornado.model.kernels.SwiGluGateUpRows;
+import ai.kimitornado.model.kernels.WarpRows;
 import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
@@ -84,6 +89,16 @@ final class ForwardGraphBuilder {
      * instead of 1,152 groups of 2 (one wave of 8 × 132 resident groups on the H200 instead of 1.09).
      */
     private static final int DECODE_TARGET_GROUPS = Integer.getInteger("kimi.decodeTargetGroups", 1024);
+    /**
+     * System property: {@code -Dkimi.decodeWarpKernels=false} keeps the session-2 decode row kernels (two-barrier row
+     * sums: MatVecBf16Rows, MoeExpertsGateUpRows/DownRows, MoeRouterTopK, a separate post-attention RMSNorm) for A/B
+     * runs. By default, where work-groups of {@link WarpRows#LOCAL} exist (GPUs, PoCL; not the JVM), decode runs the
+     * warp kernels: linear() as {@link MatVecBf16Warp}, the MoE block as router GEMV with the post-attention norm
+     * folded in + {@link MoeRouterTopKWarp} + {@link MoeExpertsGateUpWarp} (norm folded in) + {@link MoeExpertsDownWarp}.
+     * On PoCL/SPIR-V the warp sums are emulated with barriers (correct, slower than on a GPU: a CPU device choice).
+     */
+    static final String WARP_DECODE_PROPERTY = "kimi.decodeWarpKernels";
+    private static final boolean WARP_DECODE = Boolean.parseBoolean(System.getProperty(WARP_DECODE_PROPERTY, "true"));
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
     private final int maxLocal;
@@ -127,9 +142,14 @@ final class ForwardGraphBuilder {
             } else {
                 mla(p, l, layer.mla());
             }
-            rmsNorm(p + "post_norm", b.h, layer.postNorm(), b.xn);
+            boolean normInMoe = layer.moe() != null && warpDecode(); // folded into the router and gate/up kernels
+            if (!normInMoe) {
+                rmsNorm(p + "post_norm", b.h, layer.postNorm(), b.xn);
+            }
             if (layer.dense() != null) {
                 denseMlp(p, layer.dense());
+            } else if (normInMoe) {
+                moeWarpDecode(p, layer.moe(), layer.postNorm());
             } else {
                 moe(p, layer.moe());
             }
@@ -378,6 +398,44 @@ final class ForwardGraphBuilder {
     }
 
     /**
+     * Decode MoE with warp kernels and the post-attention RMSNorm folded into its two readers (router GEMV and
+     * gate/up each compute Σh² from the h they read anyway): 4 launches per MoE layer (was 5 with the norm).
+     * Reads the residual stream h directly; b.xn is not written.
+     */
+    private void moeWarpDecode(String p, ModelWeights.Moe m, BFloat16Array postNorm) {
+        int hid = d.hidden();
+        int slots = d.moeSlots();
+        int inter = d.moeInter();
+        WarpRows router = warpRows(p + "router", d.experts(), hid);
+        launch(p + "router", MatVecBf16Warp.class, "matVecNormed", rows(router),
+                ctx, m.router(), b.h, postNorm, b.routerLogits, b.meta, d.experts(), hid, d.rmsEps(), router.rowWarps());
+        if (d.experts() > KernelLimits.MAX_EXPERTS) {
+            throw new IllegalArgumentException("ForwardGraphBuilder.moeWarpDecode: " + d.experts()
+                    + " experts exceed MoeRouterTopKWarp's local tables of " + KernelLimits.MAX_EXPERTS);
+        }
+        launch(p + "router_topk", MoeRouterTopKWarp.class, "apply",
+                new long[][] {{KernelContext.WARP_SIZE}, {KernelContext.WARP_SIZE}},
+                ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
+                d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
+        warpRows(p + "experts_gate_up", 1, hid); // checks D % 4
+        warpRows(p + "experts_down", 1, inter); // checks I % 4
+        int gateUpLocal = WarpRows.LOCAL;
+        launch(p + "experts_gate_up", MoeExpertsGateUpWarp.class, "apply",
+                new long[][] {{roundUp((long) slots * inter * KernelContext.WARP_SIZE, gateUpLocal)}, {gateUpLocal}},
+                ctx, m.w1(), m.w3(), b.h, postNorm, b.expertIds, b.moeAct, b.meta, slots, inter, hid, d.rmsEps());
+        // 2 outputs per group: the 2,304 outputs' warps spread as ~1,152 small groups over all SMs (few rows, long each)
+        int downLocal = 2 * KernelContext.WARP_SIZE;
+        launch(p + "experts_down", MoeExpertsDownWarp.class, "apply",
+                new long[][] {{roundUp((long) hid * KernelContext.WARP_SIZE, downLocal)}, {downLocal}},
+                ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid);
+    }
+
+    /** Whether this graph is a decode graph on warp kernels (see {@link #WARP_DECODE_PROPERTY}). */
+    private boolean warpDecode() {
+        return capacity == 1 && !REFERENCE_DECODE && WARP_DECODE && maxLocal >= WarpRows.LOCAL;
+    }
+
+    /**
      * Prefill MoE grouped by expert: every expert's weights are read once per tile of up to
      * {@link MoeExpertGroups#TILE_TOKENS} of its tokens instead of once per token. The launches cover the worst
      * case of tiles ({@link MoeExpertGroups#maxTiles}); tiles past the chunk's actual count exit at once.
@@ -421,7 +479,10 @@ final class ForwardGraphBuilder {
      */
     private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
         int acc = accumulate ? 1 : 0;
-        if (capacity == 1 && !REFERENCE_DECODE) {
+        if (warpDecode()) {
+            WarpRows g = warpRows(name, rows, cols);
+            launch(name, MatVecBf16Warp.class, "matVec", rows(g), ctx, weight, 0, x, y, b.meta, rows, cols, acc, g.rowWarps());
+        } else if (capacity == 1 && !REFERENCE_DECODE) {
             RowGroups g = decodeRows(name, rows, cols);
             launch(name, MatVecBf16Rows.class, "matVec", rows(g), ctx, weight, 0, x, y, b.meta, rows, cols, acc, g.rowThreads());
         } else if (capacity == 1 || maxLocal < GemmBf16Tiled.THREADS) {
@@ -507,6 +568,16 @@ final class ForwardGraphBuilder {
                     + REFERENCE_DECODE_PROPERTY + "=true for the one-row-per-group reference kernels)");
         }
         return RowGroups.plan(rows, cols / 4, maxLocal, DECODE_TARGET_GROUPS);
+    }
+
+    /** Launch plan of a warp-per-row decode kernel; the same quad rule as {@link #decodeRows}. */
+    private WarpRows warpRows(String name, int rows, int cols) {
+        decodeRows(name, rows, cols);
+        return WarpRows.plan(rows, cols / 4, WarpRows.LOCAL);
+    }
+
+    private static long[][] rows(WarpRows g) {
+        return new long[][] {{g.global()}, {g.local()}};
     }
 
     private static long[][] rows(RowGroups g) {

@@ -24,7 +24,8 @@ class KernelsCompileTest {
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class, GemmSplitKSum.class,
             MatVecBf16Rows.class, MatVecBf16Fused.class, MlaHeadGemm.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class,
-            SwiGluGateUpRows.class);
+            SwiGluGateUpRows.class, MatVecBf16Warp.class, MoeExpertsGateUpWarp.class, MoeExpertsDownWarp.class,
+            MoeRouterTopKWarp.class);
 
     static Stream<Method> kernels() {
         return KERNEL_CLASSES.stream().flatMap(c -> Stream.of(c.getDeclaredMethods()))

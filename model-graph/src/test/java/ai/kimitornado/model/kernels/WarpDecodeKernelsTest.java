@@ -1,0 +1,288 @@
+package ai.kimitornado.model.kernels;
+
+import static ai.kimitornado.model.kernels.TestData.assertAllNaN;
+import static ai.kimitornado.model.kernels.TestData.assertClose;
+import static ai.kimitornado.model.kernels.TestData.dims;
+import static ai.kimitornado.model.kernels.TestData.meta;
+import static ai.kimitornado.model.kernels.TestData.poisoned;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.kimitornado.model.reference.RmsNorm;
+import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.types.arrays.BFloat16Array;
+import ai.kimitornado.tasks.types.arrays.FloatArray;
+import ai.kimitornado.tasks.types.arrays.IntArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The warp-per-row decode kernels (MatVecBf16Warp, MoeExpertsGateUpWarp with the folded RMSNorm, MoeExpertsDownWarp,
+ * MoeRouterTopKWarp) against the host reference ops and against the kernels they replace (run on the same device),
+ * at the real 48B shapes and at ragged ones (rows not filling a group, quads not filling a step, odd slot counts),
+ * with fresh seeds and poisoned outputs.
+ */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
+class WarpDecodeKernelsTest {
+    private static final float EPS = 1e-5f;
+
+    @Parameter
+    String device;
+
+    /** Work-group size for the warp kernels: whole warps; the JVM runs each work-item as a thread, keep it at one. */
+    private int local() {
+        return device.equals("java") ? 32 : WarpRows.LOCAL;
+    }
+
+    /** The reference kernels' groups (one row per group on the JVM's small groups). */
+    private int refLocal(int n) {
+        return TestData.pow2AtMost(n, device.equals("java") ? 16 : KernelLimits.MAX_LOCAL);
+    }
+
+    @ParameterizedTest(name = "rows {0} cols {1} accumulate {2} rowWarps {3}")
+    @CsvSource({
+            "4096, 2304, 0, 0", "2304, 4096, 1, 0", "256, 2304, 0, 0", "128, 2304, 0, 0", "4096, 128, 0, 0",
+            "37, 100, 1, 0", "37, 100, 0, 2", "13, 64, 0, 1", "5, 2304, 1, 8", "3, 4, 0, 4", "300, 520, 0, 2"})
+    void matVecWarpMatchesReferenceOpAndKernel(int rows, int cols, int accumulate, int rowWarps) {
+        TestData data = new TestData(device + " gemv warp " + rows + "x" + cols);
+        int warps = local() / KernelContext.WARP_SIZE;
+        WarpRows g = rowWarps == 0 ? WarpRows.plan(rows, cols / 4, local())
+                : new WarpRows(Math.min(rowWarps, warps), local(),
+                        (rows + warps / Math.min(rowWarps, warps) - 1) / (warps / Math.min(rowWarps, warps)));
+        int offset = 8 * cols; // a slice of a larger packed buffer (quad-aligned)
+        BFloat16Array w = data.bf16(offset + rows * cols + 8, 0.5f);
+        float[] x = data.uniform(cols, 1f);
+        float[] prior = data.uniform(rows + 3, 1f);
+        FloatArray y = accumulate == 1 ? FloatArray.fromArray(prior) : poisoned(rows + 3);
+        FloatArray yRef = accumulate == 1 ? FloatArray.fromArray(prior) : poisoned(rows + 3);
+        KernelDevices.launch(device, MatVecBf16Warp.class, "matVec", dims(g.global()), dims(g.local()),
+                new KernelContext(), w, offset, FloatArray.fromArray(x), y, meta(0, 1), rows, cols, accumulate,
+                g.rowWarps());
+        int ref = refLocal(cols);
+        KernelDevices.launch(device, MatVecBf16.class, "matVec", dims((long) rows * ref, 1), dims(ref, 1),
+                new KernelContext(), w, offset, FloatArray.fromArray(x), yRef, meta(0, 1), rows, cols, accumulate);
+        float[] expected = new float[rows];
+        TestData.matrix("w", w, offset, rows, cols).matVec(x, 0, expected, 0);
+        for (int r = 0; r < rows && accumulate == 1; r++) {
+            expected[r] += prior[r];
+        }
+        double err = assertClose("gemv warp vs reference op", expected, 0, y, 0, rows, 1e-4, 1e-4);
+        double errKernel = assertClose("gemv warp vs MatVecBf16", yRef.toHeapArray(), 0, y, 0, rows, 1e-4, 1e-4);
+        System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernel " + errKernel);
+        if (accumulate == 0) {
+            assertAllNaN("gemv warp past the last row", y, rows, rows + 3);
+        } else {
+            for (int r = rows; r < rows + 3; r++) {
+                assertEquals(prior[r], y.get(r), "row " + r + " past the last was written");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "rows {0} cols {1}")
+    @CsvSource({"256, 2304", "16, 2304", "37, 100", "9, 8"})
+    void normedMatVecMatchesNormThenGemv(int rows, int cols) {
+        TestData data = new TestData(device + " normed gemv warp " + rows + "x" + cols);
+        BFloat16Array w = data.bf16(rows * cols, 0.5f);
+        BFloat16Array norm = data.bf16(cols, 1.5f);
+        float[] h = data.uniform(cols, 3f);
+        WarpRows g = WarpRows.plan(rows, cols / 4, local());
+        FloatArray y = poisoned(rows + 2);
+        KernelDevices.launch(device, MatVecBf16Warp.class, "matVecNormed", dims(g.global()), dims(g.local()),
+                new KernelContext(), w, FloatArray.fromArray(h), norm, y, meta(0, 1), rows, cols, EPS, g.rowWarps());
+        // reference kernels: RmsNormRows then MatVecBf16
+        FloatArray xn = poisoned(cols);
+        int normLocal = refLocal(cols);
+        KernelDevices.launch(device, RmsNormRows.class, "apply", dims(normLocal), dims(normLocal),
+                new KernelContext(), FloatArray.fromArray(h), norm, xn, meta(0, 1), cols, EPS);
+        FloatArray yRef = poisoned(rows);
+        KernelDevices.launch(device, MatVecBf16.class, "matVec", dims((long) rows * normLocal, 1), dims(normLocal, 1),
+                new KernelContext(), w, 0, xn, yRef, meta(0, 1), rows, cols, 0);
+        float[] expected = new float[rows];
+        TestData.matrix("w", w, 0, rows, cols).matVec(RmsNorm.apply(h, widened(norm, cols), EPS), 0, expected, 0);
+        double err = assertClose("normed gemv warp vs op", expected, 0, y, 0, rows, 1e-4, 1e-4);
+        double errKernel = assertClose("normed gemv warp vs RmsNormRows+MatVecBf16", yRef.toHeapArray(), 0, y, 0, rows,
+                1e-4, 1e-4);
+        assertAllNaN("normed gemv warp past the last row", y, rows, rows + 2);
+        System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernels " + errKernel);
+    }
+
+    @ParameterizedTest(name = "D {0} E {1} slots {2} I {3}")
+    @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36", "72, 4, 4, 264", "8, 3, 1, 4"})
+    void moeExpertWarpKernelsMatchReferenceKernelsAndOp(int dim, int experts, int slots, int inter) {
+        TestData data = new TestData(device + " moe warp " + dim + "/" + experts + "x" + inter + " slots " + slots);
+        BFloat16Array w1 = data.bf16((experts + 1) * inter * dim, 0.3f);
+        BFloat16Array w3 = data.bf16((experts + 1) * inter * dim, 0.3f);
+        BFloat16Array w2 = data.bf16((experts + 1) * dim * inter, 0.3f);
+        BFloat16Array norm = data.bf16(dim, 1.5f);
+        int[] chosen = new int[slots];
+        for (int s = 0; s < slots - 1; s++) {
+            chosen[s] = data.random.nextInt(experts);
+        }
+        chosen[slots - 1] = experts; // the shared expert, packed last
+        IntArray ids = IntArray.fromArray(chosen);
+        FloatArray weights = FloatArray.fromArray(data.uniform(slots, 1f));
+        float[] h = data.uniform(dim, 3f);
+        IntArray meta = meta(0, 1);
+
+        // gate/up with the norm folded in vs RmsNormRows + MoeExpertsGateUpRows
+        FloatArray act = poisoned(slots * inter + 2);
+        long gateUpGlobal = roundUp((long) slots * inter * KernelContext.WARP_SIZE, local());
+        KernelDevices.launch(device, MoeExpertsGateUpWarp.class, "apply", dims(gateUpGlobal), dims(local()),
+                new KernelContext(), w1, w3, FloatArray.fromArray(h), norm, ids, act, meta, slots, inter, dim, EPS);
+        FloatArray xn = poisoned(dim);
+        int normLocal = refLocal(dim);
+        KernelDevices.launch(device, RmsNormRows.class, "apply", dims(normLocal), dims(normLocal),
+                new KernelContext(), FloatArray.fromArray(h), norm, xn, meta, dim, EPS);
+        FloatArray actRef = poisoned(slots * inter);
+        RowGroups gu = RowGroups.plan(slots * inter, dim / 4, device.equals("java") ? 16 : KernelLimits.MAX_LOCAL);
+        KernelDevices.launch(device, MoeExpertsGateUpRows.class, "apply", dims(gu.global()), dims(gu.local()),
+                new KernelContext(), w1, w3, xn, ids, actRef, meta, slots, inter, dim, gu.rowThreads());
+        float[] xnHost = RmsNorm.apply(h, widened(norm, dim), EPS);
+        float[] expectedAct = new float[slots * inter];
+        for (int s = 0; s < slots; s++) {
+            int e = chosen[s];
+            float[] gate = new float[inter];
+            float[] up = new float[inter];
+            TestData.matrix("w1." + e, w1, e * inter * dim, inter, dim).matVec(xnHost, 0, gate, 0);
+            TestData.matrix("w3." + e, w3, e * inter * dim, inter, dim).matVec(xnHost, 0, up, 0);
+            for (int i = 0; i < inter; i++) {
+                expectedAct[s * inter + i] = (float) (gate[i] / (1 + Math.exp(-gate[i])) * up[i]);
+            }
+        }
+        double errAct = assertClose("moe gate/up warp vs op", expectedAct, 0, act, 0, slots * inter, 1e-4, 1e-4);
+        double errActKernel = assertClose("moe gate/up warp vs RmsNormRows+MoeExpertsGateUpRows", actRef.toHeapArray(), 0,
+                act, 0, slots * inter, 1e-4, 1e-4);
+        assertAllNaN("moe gate/up warp past the last row", act, slots * inter, slots * inter + 2);
+
+        // down + weighted combine + residual vs MoeExpertsDownRows, from the same act
+        float[] residual = data.uniform(dim + 2, 1f);
+        FloatArray actIn = FloatArray.fromArray(java.util.Arrays.copyOf(act.toHeapArray(), slots * inter));
+        FloatArray out = FloatArray.fromArray(residual);
+        long downGlobal = roundUp((long) dim * KernelContext.WARP_SIZE, 2 * KernelContext.WARP_SIZE);
+        KernelDevices.launch(device, MoeExpertsDownWarp.class, "apply", dims(downGlobal), dims(2 * KernelContext.WARP_SIZE),
+                new KernelContext(), w2, actIn, ids, weights, out, meta, slots, inter, dim);
+        FloatArray outRef = FloatArray.fromArray(residual);
+        RowGroups dn = RowGroups.plan(dim, slots * inter / 4, device.equals("java") ? 16 : KernelLimits.MAX_LOCAL);
+        KernelDevices.launch(device, MoeExpertsDownRows.class, "apply", dims(dn.global()), dims(dn.local()),
+                new KernelContext(), w2, actIn, ids, weights, outRef, meta, slots, inter, dim, dn.rowThreads());
+        float[] expectedH = residual.clone();
+        float[] actNow = actIn.toHeapArray();
+        for (int s = 0; s < slots; s++) {
+            int e = chosen[s];
+            float[] o = new float[dim];
+            TestData.matrix("w2." + e, w2, e * dim * inter, dim, inter).matVec(actNow, s * inter, o, 0);
+            for (int d = 0; d < dim; d++) {
+                expectedH[d] += weights.get(s) * o[d];
+            }
+        }
+        double errH = assertClose("moe down warp vs op", expectedH, 0, out, 0, dim, 1e-4, 1e-4);
+        double errHKernel = assertClose("moe down warp vs MoeExpertsDownRows", outRef.toHeapArray(), 0, out, 0, dim,
+                1e-4, 1e-4);
+        for (int d = dim; d < dim + 2; d++) {
+            assertEquals(residual[d], out.get(d), "output " + d + " past the last was written");
+        }
+        System.out.println("  gate/up max |Δ| vs op " + errAct + " (vs kernels " + errActKernel + "); down max |Δ| "
+                + errH + " (vs kernel " + errHKernel + ")");
+    }
+
+    @ParameterizedTest(name = "E {0} top {1} groups {2}/{3} ties {4}")
+    @CsvSource({"256, 8, 1, 1, false", "256, 8, 1, 1, true", "8, 2, 1, 1, false", "32, 4, 8, 3, false",
+            "40, 6, 1, 1, true", "64, 8, 4, 2, true"})
+    void routerTopKWarpMatchesReferenceKernelExactly(int experts, int topK, int groups, int topkGroups, boolean ties) {
+        TestData data = new TestData(device + " router top-k warp E " + experts + " top " + topK);
+        int tokens = 3;
+        int slots = topK + 1;
+        float[] logits = data.uniform(tokens * experts, 4f);
+        float[] bias = data.uniform(experts, 0.05f);
+        if (ties) { // few distinct values and no bias: many equal sel values, so the lower-index rule decides
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = Math.round(logits[i]);
+            }
+            java.util.Arrays.fill(bias, 0f);
+        }
+        float scaling = 2.446f;
+        IntArray ids = new IntArray(tokens * slots);
+        ids.init(-7);
+        FloatArray weights = poisoned(tokens * slots);
+        KernelDevices.launch(device, MoeRouterTopKWarp.class, "apply", dims((long) tokens * KernelContext.WARP_SIZE),
+                dims(KernelContext.WARP_SIZE), new KernelContext(), FloatArray.fromArray(logits),
+                FloatArray.fromArray(bias), ids, weights, meta(0, tokens), experts, topK, groups, topkGroups, 1, scaling, 1);
+        IntArray idsRef = new IntArray(tokens * slots);
+        idsRef.init(-9);
+        FloatArray weightsRef = poisoned(tokens * slots);
+        int ref = refLocal(experts);
+        KernelDevices.launch(device, MoeRouterTopK.class, "apply", dims((long) tokens * ref), dims(ref),
+                new KernelContext(), FloatArray.fromArray(logits), FloatArray.fromArray(bias), idsRef, weightsRef,
+                meta(0, tokens), experts, topK, groups, topkGroups, 1, scaling, 1);
+        for (int i = 0; i < tokens * slots; i++) {
+            assertEquals(idsRef.get(i), ids.get(i), "slot " + i + " expert id");
+            assertEquals(Float.floatToIntBits(weightsRef.get(i)), Float.floatToIntBits(weights.get(i)),
+                    "slot " + i + " weight " + weights.get(i) + " vs reference " + weightsRef.get(i));
+        }
+        // host check of the first token's choice: the top-k sel values, the lower index first among equals
+        float[] sel = new float[experts];
+        for (int e = 0; e < experts; e++) {
+            sel[e] = (float) (1 / (1 + Math.exp(-logits[e]))) + bias[e];
+        }
+        if (groups == 1) {
+            boolean[] taken = new boolean[experts];
+            for (int k = 0; k < topK; k++) {
+                int best = -1;
+                for (int e = 0; e < experts; e++) {
+                    if (!taken[e] && (best < 0 || sel[e] > sel[best])) {
+                        best = e;
+                    }
+                }
+                taken[best] = true;
+                assertEquals(best, ids.get(k), "token 0 choice " + k);
+            }
+        }
+        assertEquals(experts, ids.get(topK), "shared expert slot");
+        System.out.println("  ids token 0 " + java.util.Arrays.toString(java.util.Arrays.copyOf(ids.toHeapArray(), slots)));
+    }
+
+    @Test
+    void warpKernelsWriteNothingWithoutAToken() {
+        TestData data = new TestData(device + " warp kernels count 0");
+        WarpRows g = WarpRows.plan(40, 16, local());
+        FloatArray y = poisoned(40);
+        KernelDevices.launch(device, MatVecBf16Warp.class, "matVec", dims(g.global()), dims(g.local()),
+                new KernelContext(), data.bf16(40 * 64, 1f), 0, FloatArray.fromArray(data.uniform(64, 1f)), y,
+                meta(0, 0), 40, 64, 0, g.rowWarps());
+        assertAllNaN("gemv warp with count 0", y, 0, 40);
+        FloatArray act = poisoned(3 * 8);
+        KernelDevices.launch(device, MoeExpertsGateUpWarp.class, "apply",
+                dims(roundUp(3L * 8 * KernelContext.WARP_SIZE, local())), dims(local()), new KernelContext(),
+                data.bf16(3 * 8 * 16, 1f), data.bf16(3 * 8 * 16, 1f), FloatArray.fromArray(data.uniform(16, 1f)),
+                data.bf16(16, 1f), IntArray.fromArray(new int[] {0, 1, 2}), act, meta(0, 0), 3, 8, 16, EPS);
+        assertAllNaN("moe gate/up warp with count 0", act, 0, 3 * 8);
+    }
+
+    @Test
+    void planSplitsShortGridsOverWarps() {
+        assertEquals(new WarpRows(8, 256, 256), WarpRows.plan(256, 576, 256)); // router: 8 warps per row
+        assertEquals(new WarpRows(4, 256, 1152), WarpRows.plan(2304, 1024, 256)); // o_proj
+        assertEquals(new WarpRows(1, 256, 20480), WarpRows.plan(163_840, 576, 256)); // LM head
+        assertEquals(new WarpRows(1, 256, 512), WarpRows.plan(4096, 32, 256)); // g_b: 32 quads, one per lane
+        assertEquals(new WarpRows(1, 32, 13), WarpRows.plan(13, 16, 32));
+        assertThrows(IllegalArgumentException.class, () -> WarpRows.plan(10, 8, 48));
+        assertThrows(IllegalArgumentException.class, () -> new WarpRows(3, 256, 1));
+    }
+
+    private static long roundUp(long n, long m) {
+        return (n + m - 1) / m * m;
+    }
+
+    private static float[] widened(BFloat16Array a, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = a.getFloat(i);
+        }
+        return out;
+    }
+}
