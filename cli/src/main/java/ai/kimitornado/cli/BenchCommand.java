@@ -77,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
             + " cache, so it is reported as the cold JIT time and the cached time is n/a.")
     boolean noColdJit;
 
+    @Option(names = "--jit-cache", paramLabel = "DIR", description = "Kernel cache directory to use and keep (default: a temporary"
+            + " one). Over a directory an earlier run filled, the first open is the fresh-process 'JIT from the disk cache' figure.")
+    Path jitCache;
+
     @Option(names = "--label", paramLabel = "TEXT", description = "Free text stored in the JSON and chart title (machine, load).")
     String label;
 
@@ -119,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("bench %s on %s: prompts %s, %d decode steps, %d repeats, seed %d%n",
                 model.source(), ids, lens, genLen, repeat, seed);
         DeviceBench bench = new DeviceBench(model, traffic,
-                new DeviceBench.Settings(lens, genLen, repeat, prefillChunk, seed, !noColdJit, (long) copyMib << 20, !noCudaGraph), out);
+                new DeviceBench.Settings(lens, genLen, repeat, prefillChunk, seed, !noColdJit, (long) copyMib << 20, !noCudaGraph, jitCache), out);
         List<BenchResults.Device> results = new ArrayList<>();
         for (String id : ids) {
             out.println("device " + id + " ...");

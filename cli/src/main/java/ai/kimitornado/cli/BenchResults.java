@@ -41,11 +41,38 @@ final class BenchResults {
     }
 
     /**
-     * @param coldMs   first open with an empty kernel cache directory (null when skipped)
-     * @param cachedMs second open over the filled directory, in-memory program caches dropped where the backend allows
-     *                 (null when not measured: with --no-cold-jit the single open is the cold one)
+     * @param coldMs   wall time of loading every kernel of an open over an empty kernel cache directory (null when not
+     *                 measured: --jit-cache with a filled directory)
+     * @param cachedMs wall time of loading every kernel from the disk cache: the first open of this process when it
+     *                 built nothing from source (a fresh process over a filled --jit-cache), else the second open of
+     *                 this process (null when not measured: --no-cold-jit over an empty cache)
+     * @param note     how cachedMs was measured, what was warm
+     * @param opens    every measured open, in order, with its phases (null in JSON written before session 3)
      */
-    record Jit(Double coldMs, Double cachedMs, String note) {
+    record Jit(Double coldMs, Double cachedMs, String note, List<JitOpen> opens) {
+        Jit(Double coldMs, Double cachedMs, String note) {
+            this(coldMs, cachedMs, note, null);
+        }
+    }
+
+    /**
+     * One engine open's kernel loading (tornado-tasks CompileReport).
+     *
+     * @param what          "cold", "fresh process, disk cache", "same process, disk cache", ...
+     * @param cacheState    what was in which cache: our disk cache, our in-memory layers, the driver's own cache
+     * @param wallMs        wall time of compiling/loading every task of every graph (prepare's precompile)
+     * @param tasks         tasks loaded; kernels: distinct kernel methods among them
+     * @param builtFromSource driver builds from source (cache misses); loadedFromCache: driver loads of cached code
+     * @param threads       loading threads
+     * @param cacheRejected damaged or refused cache entries met (each one recompiled and printed)
+     * @param phases        per phase: wall ms and thread-CPU ms summed over the loading threads, and count
+     */
+    record JitOpen(String what, String cacheState, double wallMs, int tasks, int kernels, long builtFromSource,
+                   long loadedFromCache, int threads, long cacheRejected, java.util.Map<String, Phase> phases) {
+    }
+
+    /** @param wallMs summed over threads; cpuMs thread CPU time summed over threads; count times it ran */
+    record Phase(double wallMs, double cpuMs, long count) {
     }
 
     /**

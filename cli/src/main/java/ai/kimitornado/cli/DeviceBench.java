@@ -3,7 +3,11 @@ package ai.kimitornado.cli;
 import ai.kimitornado.model.graph.DeviceEngine;
 import ai.kimitornado.model.graph.RuntimeGraphExecutor;
 import ai.kimitornado.tasks.api.TornadoProfilerResult;
+import ai.kimitornado.tasks.backend.cuda.CudaComputeDevice;
 import ai.kimitornado.tasks.backend.opencl.OpenClDevice;
+import ai.kimitornado.tasks.jit.JitPhases;
+import ai.kimitornado.tasks.jit.KernelCache;
+import ai.kimitornado.tasks.runtime.CompileReport;
 import ai.kimitornado.tasks.runtime.Device;
 import ai.kimitornado.tasks.runtime.DeviceInfo;
 import ai.kimitornado.tasks.runtime.DeviceRegistry;
@@ -14,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -27,8 +34,13 @@ final class DeviceBench {
     static final int DECODE_WARMUP = 1;
 
     /** @param cudaGraphs replay captured CUDA graphs on cuda devices (RuntimeGraphExecutor#setCudaGraphs) */
+    /** @param jitCache kernel cache directory to use and keep (null: a temporary one, deleted afterwards) */
     record Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, long seed, boolean coldJit, long copyBytes,
-                    boolean cudaGraphs) {
+                    boolean cudaGraphs, Path jitCache) {
+        Settings(List<Integer> promptLens, int genLen, int repeat, int prefillChunk, long seed, boolean coldJit, long copyBytes,
+                 boolean cudaGraphs) {
+            this(promptLens, genLen, repeat, prefillChunk, seed, coldJit, copyBytes, cudaGraphs, null);
+        }
     }
 
     private final BenchModel model;
@@ -43,8 +55,9 @@ final class DeviceBench {
         this.log = log;
     }
 
-    /** First executes of a fresh engine: compile and weight-upload times. */
-    private record Opened(DeviceEngine engine, RuntimeGraphExecutor executor, double compileMs, double uploadMs) {
+    /** First executes of a fresh engine: compile and weight-upload times, and how the kernels were loaded. */
+    private record Opened(DeviceEngine engine, RuntimeGraphExecutor executor, double compileMs, double uploadMs,
+                          CompileReport report, long cacheRejected) {
     }
 
     BenchResults.Device run(String deviceId) {
@@ -56,40 +69,79 @@ final class DeviceBench {
         CopyBandwidth copy = CopyBandwidth.measure(info, copyBytes, 5);
         log.printf("  %s: copy bandwidth %.1f GB/s (best of 5, %d MiB buffers)%n", deviceId, copy.bestGBs(), copyBytes >> 20);
 
-        Path cache = tempDir();
+        Path cache = settings.jitCache() != null ? settings.jitCache() : tempDir();
         try {
-            Double coldMs = null;
             List<Double> uploads = new ArrayList<>();
+            List<BenchResults.JitOpen> opens = new ArrayList<>();
+            boolean cacheWasEmpty = cacheEntries(cache) == 0;
+            Opened first = open(deviceId, cache);
+            uploads.add(first.uploadMs());
+            BenchResults.JitOpen firstOpen = describe(first, cacheWasEmpty ? "cold" : first.report().phases()
+                    .count(JitPhases.Phase.DRIVER_FROM_SOURCE) == 0 ? "fresh process, disk cache" : "fresh process, disk cache partly filled",
+                    cacheWasEmpty ? "our disk cache: empty directory; front-end IR: in memory only for kernels an earlier"
+                            + " device of this run compiled; driver caches (NVIDIA ComputeCache, PoCL kcache): not cleared, they keep"
+                            + " what earlier runs left"
+                            : "our disk cache: filled by an earlier run (--jit-cache " + cache + "); in-memory layers of this device: empty;"
+                            + " front-end IR: parsed again unless an earlier device of this run compiled the kernels; driver caches: not"
+                            + " cleared, they keep what earlier runs left");
+            opens.add(firstOpen);
+            log.printf("  %s: %s JIT %.1f ms (%s), weights %.1f ms%n", deviceId, firstOpen.what(), first.compileMs(), first.report(),
+                    first.uploadMs());
+            Opened warm = first;
             if (settings.coldJit()) {
-                Opened cold = open(deviceId, cache);
-                cold.engine().close();
-                coldMs = cold.compileMs();
-                uploads.add(cold.uploadMs());
-                log.printf("  %s: cold JIT %.1f ms, weights %.1f ms%n", deviceId, cold.compileMs(), cold.uploadMs());
+                first.engine().close();
+                String dropped = dropInMemoryCaches(device);
+                // another Path for the same directory: the JIT's per-directory in-memory cache starts empty, so it reads disk
+                warm = open(deviceId, cache.resolve("."));
+                uploads.add(warm.uploadMs());
+                BenchResults.JitOpen second = describe(warm, "same process, disk cache", "our disk cache: filled by the open before;"
+                        + " front-end IR: warm in memory (a fresh process parses bytecode again: run bench twice with --jit-cache DIR);"
+                        + " " + dropped + "; driver caches: warm from the open before");
+                opens.add(second);
+                log.printf("  %s: %s JIT %.1f ms (%s), weights %.1f ms%n", deviceId, second.what(), warm.compileMs(), warm.report(),
+                        warm.uploadMs());
             }
-            String note = settings.coldJit() ? dropProgramCache(device)
-                    : "one open only (--no-cold-jit): its compile started from an empty cache, so it is the cold figure;"
-                    + " the cached figure was not measured";
-            // another Path for the same directory: the JIT's per-directory in-memory cache starts empty, so it reads disk
-            Opened warm = open(deviceId, cache.resolve("."));
-            uploads.add(warm.uploadMs());
-            log.printf("  %s: %s JIT %.1f ms, weights %.1f ms%n", deviceId, settings.coldJit() ? "cached" : "cold",
-                    warm.compileMs(), warm.uploadMs());
-            Double cachedMs = settings.coldJit() ? warm.compileMs() : null;
-            if (!settings.coldJit()) {
-                coldMs = warm.compileMs();
-            }
+            Double coldMs = firstOpen.what().equals("cold") ? first.compileMs() : null;
+            Double cachedMs = firstOpen.what().equals("fresh process, disk cache") ? Double.valueOf(first.compileMs())
+                    : opens.size() > 1 ? warm.compileMs() : null;
+            String note = firstOpen.what().equals("fresh process, disk cache")
+                    ? "cachedMs: the first open of this process, every kernel from the disk cache (front end included)"
+                    : opens.size() > 1 ? "cachedMs: second open in the same process (front-end IR warm; see opens[1].cacheState);"
+                    + " run bench again with the same --jit-cache DIR for the fresh-process figure"
+                    : "one open only (--no-cold-jit) over an empty cache: the cached figure was not measured";
             try (DeviceEngine engine = warm.engine()) {
                 List<BenchResults.Prompt> prompts = measure(engine, copy);
                 List<BenchResults.Breakdown> breakdown = profile(engine, warm.executor(), info.backend());
                 TornadoProfilerResult last = warm.executor().lastProfile();
                 return new BenchResults.Device(deviceId, info.name(), info.backend(), copy,
-                        new BenchResults.Jit(coldMs, cachedMs, note), model.weightLoad(),
+                        new BenchResults.Jit(coldMs, cachedMs, note, opens), model.weightLoad(),
                         Spread.of(uploads.stream().mapToDouble(Double::doubleValue).toArray()),
                         last == null ? 0 : last.deviceBytes(), prompts, breakdown, (System.nanoTime() - t0) / 1e9);
             }
         } finally {
-            deleteTree(cache);
+            if (settings.jitCache() == null) deleteTree(cache);
+        }
+    }
+
+    private static BenchResults.JitOpen describe(Opened o, String what, String cacheState) {
+        CompileReport r = o.report();
+        Map<String, BenchResults.Phase> phases = new LinkedHashMap<>();
+        for (JitPhases.Phase p : r.phases().ran()) {
+            phases.put(p.name().toLowerCase(Locale.ROOT), new BenchResults.Phase(r.phases().millis(p), r.phases().cpuMillis(p),
+                    r.phases().count(p)));
+        }
+        return new BenchResults.JitOpen(what, cacheState, o.compileMs(), r.tasks(), r.kernels(),
+                r.phases().count(JitPhases.Phase.DRIVER_FROM_SOURCE), r.phases().count(JitPhases.Phase.DRIVER_FROM_CACHE),
+                r.threads(), o.cacheRejected(), phases);
+    }
+
+    /** Files in the kernel cache directory (0 when it does not exist). */
+    private static long cacheEntries(Path dir) {
+        if (!Files.isDirectory(dir)) return 0;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench: cannot list the kernel cache directory " + dir, e);
         }
     }
 
@@ -99,16 +151,20 @@ final class DeviceBench {
         int maxContext = settings.promptLens().stream().mapToInt(Integer::intValue).max().orElseThrow() + settings.genLen() + 1;
         List<TornadoProfilerResult> first = new ArrayList<>();
         executor.setProfileListener(first::add); // before open: random weights run their init graph while opening
+        long rejectedBefore = KernelCache.rejectedInProcess();
         DeviceEngine engine = model.open(new DeviceEngine.Options(deviceId, maxContext, settings.prefillChunk(),
                 ai.kimitornado.model.graph.SamplingSpec.GREEDY, false), executor);
         engine.reset();
         int next = engine.prefill(new int[] {1});
         engine.decode(next);
         executor.setProfileListener(null);
-        long compile = first.stream().mapToLong(TornadoProfilerResult::compileNanos).sum();
+        CompileReport report = executor.compileReport();
+        // prepare loads every kernel (report); anything compiled lazily at a launch after that shows in the profiles
+        long lazy = first.stream().mapToLong(TornadoProfilerResult::compileNanos).sum();
+        long compile = report.wallNanos() + lazy;
         TornadoProfilerResult head = first.get(0);
         long load = model.randomWeights() ? head.totalNanos() - head.compileNanos() : head.copyInNanos();
-        return new Opened(engine, executor, compile / 1e6, load / 1e6);
+        return new Opened(engine, executor, compile / 1e6, load / 1e6, report, KernelCache.rejectedInProcess() - rejectedBefore);
     }
 
     private List<BenchResults.Prompt> measure(DeviceEngine engine, CopyBandwidth copy) {
@@ -177,17 +233,17 @@ final class DeviceBench {
         }
     }
 
-    /** OpenCL keeps built programs per device in memory; drop them so the cached open reads the disk cache. */
-    private static String dropProgramCache(Device device) {
+    /** Drops what the device keeps in memory (built programs, loaded modules) so the next open reads the disk cache. */
+    private static String dropInMemoryCaches(Device device) {
         if (device instanceof OpenClDevice cl) {
             cl.clearProgramCache();
-            return "in-process second open; OpenCL program cache dropped, binaries read from the disk cache";
+            return "OpenCL programs dropped, binaries read from the disk cache and built by the driver again";
         }
-        if ("cuda".equals(device.info().backend())) {
-            return "in-process second open; PTX read from the disk cache, but the device's loaded-module map stays warm"
-                    + " (run bench twice with the same cache for a fresh-process number)";
+        if (device instanceof CudaComputeDevice cuda) {
+            cuda.clearModuleCache();
+            return "CUDA modules unloaded, PTX read from the disk cache and loaded by the driver again";
         }
-        return "in-process second open over the disk cache";
+        return "in-memory programs of " + device.info().backend() + " kept";
     }
 
     static int[] randomIds(Random random, int length, int vocab) {

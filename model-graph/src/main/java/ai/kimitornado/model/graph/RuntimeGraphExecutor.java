@@ -114,6 +114,13 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
         if (profiling) plan.withProfiler();
         if (usesCudaGraphs()) plan.withCUDAGraph();
         plan.withTransferListener(uploadListener);
+        // every kernel of every graph now, several at a time (a lazy compile at first launch loads one after another)
+        plan.withPreCompilation();
+    }
+
+    /** How the kernels of the prepared graphs were compiled or loaded from the caches (null before prepare). */
+    public ai.kimitornado.tasks.runtime.CompileReport compileReport() {
+        return plan == null ? null : plan.compileReport();
     }
 
     /** Receives the size of every host→device copy (the weights go up during the first execution). */

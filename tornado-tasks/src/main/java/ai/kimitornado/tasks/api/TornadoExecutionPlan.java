@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
  */
 public final class TornadoExecutionPlan implements AutoCloseable {
     private final PlanExecutor executor;
+    private ai.kimitornado.tasks.runtime.CompileReport lastCompile;
     private final List<String> graphNames;
     private boolean profile;
 
@@ -121,10 +122,19 @@ public final class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
-    /** Compiles every task now, on the current device, so that the first execute() only runs. */
+    /**
+     * Compiles every task now, on the current device, so that the first execute() only runs. Kernels are loaded
+     * several at a time (-Dkimi.jit.threads=N, default the cores up to 16); {@link #compileReport()} says how long it
+     * took and where the time went.
+     */
     public TornadoExecutionPlan withPreCompilation() {
-        executor.compileAll();
+        lastCompile = executor.compileAll();
         return this;
+    }
+
+    /** What the last {@link #withPreCompilation()} did, or null before it ran. */
+    public ai.kimitornado.tasks.runtime.CompileReport compileReport() {
+        return lastCompile;
     }
 
     /** Runs every graph once, in order. */

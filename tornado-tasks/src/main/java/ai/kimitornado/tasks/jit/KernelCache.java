@@ -2,34 +2,53 @@ package ai.kimitornado.tasks.jit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * Generated code and driver binaries, in memory and (unless memory-only) on disk, keyed by {@link #key}: a
- * SHA-256 of the kernel's bytecode hash, the specialization, the backend and the device, so a second run of the
- * same kernel on the same device compiles nothing. Disk layout: {@code DIR/ab/<key>.src} (UTF-8 source) and
- * {@code DIR/ab/<key>.bin} (driver binary); writes are atomic (temp file + rename), unreadable entries are misses.
+ * SHA-256 of the cache format version, the kernel's bytecode hash, the specialization, the backend and the device,
+ * so a second run of the same kernel on the same device compiles nothing. Disk layout: {@code DIR/ab/<key>.src}
+ * (UTF-8 source) and {@code DIR/ab/<key>.bin} (driver binary), each a {@link #FORMAT} entry: magic, payload length
+ * and CRC-32C, then the payload. Writes are atomic (temp file + rename). An entry that is missing or unreadable is a
+ * miss; one whose header or checksum does not match (truncated, damaged, another format) is a miss that is
+ * <em>reported</em> ({@link #rejected()}, and one line on standard error) — never handed to a driver.
  */
 public final class KernelCache {
+    /** Version of the on-disk entry layout; part of every key, so another format is never even looked up. */
+    public static final int FORMAT = 2;
+    private static final byte[] MAGIC = {'K', 'T', 'K', (byte) ('0' + FORMAT)};
+    private static final int HEADER_BYTES = MAGIC.length + 4 + 4; // magic, payload length, CRC-32C (big-endian)
+
     private final Path directory;
     private final Map<String, String> sources = new ConcurrentHashMap<>();
     private final Map<String, byte[]> binaries = new ConcurrentHashMap<>();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
+    private final List<String> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final AtomicLong REJECTED_IN_PROCESS = new AtomicLong();
 
-    /** Hit/miss counts of source and binary lookups. */
-    public record Stats(long hits, long misses) {
+    /** Hit/miss counts of source and binary lookups; {@code rejected}: damaged entries found (also misses). */
+    public record Stats(long hits, long misses, long rejected) {
+        public Stats(long hits, long misses) {
+            this(hits, misses, 0);
+        }
     }
 
     /** A cache under {@code directory} (created on first write); null means memory only. */
@@ -56,14 +75,14 @@ public final class KernelCache {
     }
 
     /**
-     * Cache key: SHA-256 (hex) over the IR's {@code bytecodeHash}, a specialization string (e.g. specialized scalar
-     * values, build options; "" if none), the backend with its emitter version (e.g. "opencl", "ptx-1") and the
-     * device identity (name + driver version / compute capability).
+     * Cache key: SHA-256 (hex) over the entry {@link #FORMAT}, the IR's {@code bytecodeHash}, a specialization
+     * string (e.g. specialized scalar values, build options; "" if none), the backend with its emitter version (e.g.
+     * "opencl", "ptx-1") and the device identity (name + driver version / compute capability).
      */
     public static String key(String bytecodeHash, String specialization, String backend, String device) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String s : new String[] {bytecodeHash, specialization, backend, device}) {
+            for (String s : new String[] {"format " + FORMAT, bytecodeHash, specialization, backend, device}) {
                 md.update(String.valueOf(s).getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
             }
@@ -109,8 +128,24 @@ public final class KernelCache {
         write(key, ".bin", binary);
     }
 
+    /**
+     * Records that a driver refused an entry this cache returned (e.g. a binary from another driver version): the
+     * caller rebuilds from source and rewrites it; the reason is kept in {@link #rejected()} and printed once.
+     */
+    public void reportRefused(String key, String what, String reason) {
+        reject(directory == null ? key : file(key, ".bin").toString(), what + " refused by the driver (" + reason
+                + "); rebuilt from source");
+    }
+
     public Stats stats() {
-        return new Stats(hits.get(), misses.get());
+        return new Stats(hits.get(), misses.get(), rejected.size());
+    }
+
+    /** Every damaged or refused entry met so far: "path: what was wrong; what was done". */
+    public List<String> rejected() {
+        synchronized (rejected) {
+            return List.copyOf(rejected);
+        }
     }
 
     private void count(boolean hit) {
@@ -129,11 +164,56 @@ public final class KernelCache {
             return null;
         }
         Path f = file(key, suffix);
+        byte[] entry;
         try {
-            return Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
+            entry = Files.readAllBytes(f);
+        } catch (NoSuchFileException e) {
+            return null;
         } catch (IOException e) {
-            return null; // unreadable entry: a miss, recompiled and rewritten
+            reject(f.toString(), "unreadable (" + e + "); compiled again");
+            return null;
         }
+        String problem = checkEntry(entry);
+        if (problem != null) {
+            reject(f.toString(), problem + "; compiled again and rewritten");
+            return null;
+        }
+        return Arrays.copyOfRange(entry, HEADER_BYTES, entry.length);
+    }
+
+    /** Null when {@code entry} is a whole, undamaged entry of this format; else what is wrong with it. */
+    static String checkEntry(byte[] entry) {
+        if (entry.length < HEADER_BYTES || !Arrays.equals(entry, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            return "not a format-" + FORMAT + " kernel cache entry (" + entry.length + " bytes, bad header)";
+        }
+        ByteBuffer header = ByteBuffer.wrap(entry, MAGIC.length, 8);
+        int length = header.getInt();
+        int crc = header.getInt();
+        if (length != entry.length - HEADER_BYTES) {
+            return "truncated or padded: header says " + length + " payload bytes, file has " + (entry.length - HEADER_BYTES);
+        }
+        if (crc != crc32c(entry, HEADER_BYTES, length)) {
+            return "checksum mismatch (CRC-32C of the payload)";
+        }
+        return null;
+    }
+
+    private static int crc32c(byte[] data, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(data, offset, length);
+        return (int) crc.getValue();
+    }
+
+    /** Damaged or refused entries met by every cache of this process (bench reports the difference around an open). */
+    public static long rejectedInProcess() {
+        return REJECTED_IN_PROCESS.get();
+    }
+
+    private void reject(String what, String why) {
+        String line = what + ": " + why;
+        rejected.add(line);
+        REJECTED_IN_PROCESS.incrementAndGet();
+        System.err.println("kimi-tornado kernel cache: " + line);
     }
 
     private void write(String key, String suffix, byte[] data) {
@@ -141,10 +221,12 @@ public final class KernelCache {
             return;
         }
         Path f = file(key, suffix);
+        ByteBuffer entry = ByteBuffer.allocate(HEADER_BYTES + data.length);
+        entry.put(MAGIC).putInt(data.length).putInt(crc32c(data, 0, data.length)).put(data);
         try {
             Files.createDirectories(f.getParent());
             Path tmp = Files.createTempFile(f.getParent(), key.substring(0, 8), ".tmp");
-            Files.write(tmp, data);
+            Files.write(tmp, entry.array());
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

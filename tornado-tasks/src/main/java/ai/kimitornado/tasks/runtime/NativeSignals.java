@@ -41,26 +41,53 @@ public final class NativeSignals {
         // with libjsig preloaded, sigaction is interposed and chains handlers itself; restoring would chain
         // the JVM's handler to itself
         if (SIGACTION == null || JSIG_PRELOADED) return call.get();
-        synchronized (NativeSignals.class) {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment[] before = new MemorySegment[guarded.length];
-                for (int i = 0; i < guarded.length; i++) {
-                    before[i] = arena.allocate(SIGACTION_BYTES);
-                    sigaction(guarded[i], MemorySegment.NULL, before[i]);
-                }
-                try {
-                    return call.get();
-                } finally {
-                    MemorySegment now = arena.allocate(SIGACTION_BYTES);
-                    for (int i = 0; i < guarded.length; i++) {
-                        sigaction(guarded[i], MemorySegment.NULL, now);
-                        // the handler pointer is the first field; a changed handler means the driver installed its own
-                        if (now.get(ValueLayout.JAVA_LONG, 0) != before[i].get(ValueLayout.JAVA_LONG, 0)) {
-                            sigaction(guarded[i], before[i], MemorySegment.NULL);
-                            restored.add("signal " + guarded[i] + " after " + what);
-                        }
-                    }
-                }
+        // Driver calls may overlap (kernels are loaded on several threads): the JVM's handlers are read when the first
+        // guarded call starts, and every call that ends puts back any of them a driver replaced meanwhile. Reading them
+        // again while another call is in flight could save a driver's handler as the "original".
+        MemorySegment[] original = enter(guarded);
+        try {
+            return call.get();
+        } finally {
+            leave(guarded, original, what);
+        }
+    }
+
+    private static int inFlight;
+    private static MemorySegment[] jvmHandlers;
+    private static int[] jvmHandlersFor;
+
+    private static synchronized MemorySegment[] enter(int[] guarded) {
+        if (inFlight == 0 || jvmHandlersFor != guarded) {
+            if (inFlight > 0) {
+                // another signal set while calls are in flight (tests only): restore that set first
+                for (int i = 0; i < jvmHandlersFor.length; i++) restoreIfReplaced(jvmHandlersFor[i], jvmHandlers[i], "(switch)");
+            }
+            Arena arena = Arena.ofAuto();
+            MemorySegment[] saved = new MemorySegment[guarded.length];
+            for (int i = 0; i < guarded.length; i++) {
+                saved[i] = arena.allocate(SIGACTION_BYTES);
+                sigaction(guarded[i], MemorySegment.NULL, saved[i]);
+            }
+            jvmHandlers = saved;
+            jvmHandlersFor = guarded;
+        }
+        inFlight++;
+        return jvmHandlers;
+    }
+
+    private static synchronized void leave(int[] guarded, MemorySegment[] original, String what) {
+        for (int i = 0; i < guarded.length; i++) restoreIfReplaced(guarded[i], original[i], what);
+        inFlight--;
+    }
+
+    private static void restoreIfReplaced(int signal, MemorySegment original, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment now = arena.allocate(SIGACTION_BYTES);
+            sigaction(signal, MemorySegment.NULL, now);
+            // the handler pointer is the first field; a changed handler means the driver installed its own
+            if (now.get(ValueLayout.JAVA_LONG, 0) != original.get(ValueLayout.JAVA_LONG, 0)) {
+                sigaction(signal, original, MemorySegment.NULL);
+                restored.add("signal " + signal + " after " + what);
             }
         }
     }

@@ -6,6 +6,7 @@ import ai.kimitornado.tasks.api.KernelContext;
 import ai.kimitornado.tasks.api.TornadoProfilerResult;
 import ai.kimitornado.tasks.api.TornadoProfilerResult.TaskProfile;
 import ai.kimitornado.tasks.api.WorkerGrid;
+import ai.kimitornado.tasks.jit.JitPhases;
 import ai.kimitornado.tasks.jit.KernelCompiler;
 import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.jit.KernelRef;
@@ -79,18 +80,71 @@ public final class PlanExecutor implements AutoCloseable {
         this.grids = grids;
     }
 
-    /** Compiles every task now (withPreCompilation); returns the compile time spent. */
-    public long compileAll() {
+    /**
+     * Compiles (or loads from the caches) every task not compiled yet, several kernels at a time
+     * ({@link KernelLoader}; one at a time when the plan prints kernels, so the printout keeps task order), then binds
+     * their arguments on this thread. withPreCompilation calls it.
+     */
+    public CompileReport compileAll() {
         checkOpen();
-        long sum = 0;
-        for (GraphSpec g : graphs) for (GraphSpec.Task t : g.tasks()) sum += compile(g, t).compileNanos;
-        return sum;
+        long t0 = System.nanoTime();
+        JitPhases.Snapshot before = JitPhases.snapshot();
+        List<GraphSpec> owners = new ArrayList<>();
+        List<GraphSpec.Task> pending = new ArrayList<>();
+        Set<GraphSpec.Task> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (GraphSpec g : graphs) {
+            for (GraphSpec.Task t : g.tasks()) {
+                if (!compiled.containsKey(t) && seen.add(t)) {
+                    owners.add(g);
+                    pending.add(t);
+                }
+            }
+        }
+        Device dev = device();
+        CompileOptions options = compileOptions.printKernel() == null ? compileOptions.withSourceHook(serialized(compileOptions.sourceHook()))
+                : compileOptions;
+        int threads = options.printKernel() == null ? KernelLoader.threads(pending.size()) : 1;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) order.add(i);
+        List<Loaded> loaded = KernelLoader.loadAll(order, threads, i -> load(owners.get(i), pending.get(i), dev, options));
+        int fromCache = 0;
+        Set<KernelRef> kernels = new java.util.HashSet<>();
+        for (int i = 0; i < pending.size(); i++) {
+            Loaded l = loaded.get(i);
+            compiled.put(pending.get(i), withArguments(l, pending.get(i)));
+            if (l.kernel().fromCache()) fromCache++;
+            kernels.add(l.ref());
+        }
+        return new CompileReport(pending.size(), kernels.size(), fromCache, threads, System.nanoTime() - t0,
+                JitPhases.snapshot().minus(before));
     }
+
+    /** A source hook called from several loading threads at once, one call at a time (hooks are test code). */
+    private static java.util.function.UnaryOperator<String> serialized(java.util.function.UnaryOperator<String> hook) {
+        if (hook == null || hook == java.util.function.UnaryOperator.<String>identity()) return hook;
+        Object lock = new Object();
+        return s -> {
+            synchronized (lock) {
+                return hook.apply(s);
+            }
+        };
+    }
+
+    /** A task's kernel, ready on the device, before its arguments are bound. */
+    private record Loaded(String qualifiedName, KernelRef ref, KernelIR ir, LoadedKernel kernel, long compileNanos) {}
 
     private CompiledTask compile(GraphSpec graph, GraphSpec.Task task) {
         CompiledTask c = compiled.get(task);
         if (c != null) return c;
+        c = withArguments(load(graph, task, device(), compileOptions), task);
+        compiled.put(task, c);
+        return c;
+    }
+
+    /** Front end + backend compile of one task; touches no plan state, so loads may run on several threads. */
+    private static Loaded load(GraphSpec graph, GraphSpec.Task task, Device dev, CompileOptions options) {
         long t0 = System.nanoTime();
+        JitPhases.Timer timer = JitPhases.timer();
         String qname = task.qualifiedName(graph.name());
         KernelRef ref = task.kernel();
         int expected = ref.method().getParameterCount();
@@ -99,13 +153,17 @@ public final class PlanExecutor implements AutoCloseable {
                     + " takes " + expected + " arguments, the task passes " + task.args().size());
         }
         KernelIR ir = KernelCompiler.frontEnd(ref);
-        Device dev = device();
-        LoadedKernel kernel = dev.compile(new CompileRequest(ref, ir, qname, compileOptions));
+        timer.lap(JitPhases.Phase.FRONT_END);
+        LoadedKernel kernel = dev.compile(new CompileRequest(ref, ir, qname, options));
+        return new Loaded(qname, ref, ir, kernel, System.nanoTime() - t0);
+    }
+
+    /** Binds the task's arguments (device buffers by residency): on the plan's thread only. */
+    private CompiledTask withArguments(Loaded l, GraphSpec.Task task) {
+        long t0 = System.nanoTime();
         KernelArg[] args = new KernelArg[task.args().size()];
-        for (int i = 0; i < args.length; i++) args[i] = argument(qname, i, task.args().get(i));
-        c = new CompiledTask(qname, ref, ir, kernel, System.nanoTime() - t0, args);
-        compiled.put(task, c);
-        return c;
+        for (int i = 0; i < args.length; i++) args[i] = argument(l.qualifiedName(), i, task.args().get(i));
+        return new CompiledTask(l.qualifiedName(), l.ref(), l.ir(), l.kernel(), l.compileNanos() + System.nanoTime() - t0, args);
     }
 
     private KernelArg argument(String qname, int index, Object value) {

@@ -4,6 +4,7 @@ import ai.kimitornado.tasks.emit.ptx.PtxEmitter;
 import ai.kimitornado.tasks.emit.ptx.PtxKernel;
 import ai.kimitornado.tasks.emit.ptx.PtxTarget;
 import ai.kimitornado.tasks.jit.DeviceArg;
+import ai.kimitornado.tasks.jit.JitPhases;
 import ai.kimitornado.tasks.jit.KernelCache;
 import ai.kimitornado.tasks.jit.KernelIR;
 import ai.kimitornado.tasks.jit.KernelParam;
@@ -24,6 +25,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,7 +39,7 @@ public final class CudaComputeDevice implements GraphReplayDevice {
     private final CudaDeviceInfo cuda;
     private final PtxTarget target;
     private final DeviceInfo info;
-    private final Map<String, CudaModule> modules = new ConcurrentHashMap<>(); // PTX hash → loaded module
+    private final Map<String, CompletableFuture<CudaModule>> modules = new ConcurrentHashMap<>(); // PTX text → loaded module
     private final Map<CudaBuffer, Boolean> live = new IdentityHashMap<>();
     private final List<String> launchedSinceSync = new ArrayList<>();
     private CudaContext context;
@@ -150,18 +153,23 @@ public final class CudaComputeDevice implements GraphReplayDevice {
     @Override
     public LoadedKernel compile(CompileRequest request) {
         long t0 = System.nanoTime();
+        JitPhases.Timer timer = JitPhases.timer();
         KernelIR ir = request.ir();
         String name = request.ref().displayName();
         KernelCache cache = cache(request.options().kernelCacheDir());
         String key = KernelCache.key(ir.bytecodeHash(), "", PtxEmitter.VERSION, cuda.name() + "/" + target.arch()
                 + "/isa" + target.isaMajor() + target.isaMinor());
         String entry = PtxEmitter.entryName(ir);
+        timer.lap(JitPhases.Phase.CACHE_KEY);
         // the driver keeps its own JIT cache of identical PTX text, so a cached PTX also skips most of the load
         String emitted = cache.source(key).orElse(null);
+        timer.lap(JitPhases.Phase.DISK_READ);
         boolean fromCache = emitted != null;
         if (emitted == null) {
             emitted = PtxEmitter.emit(ir, target).source();
+            timer.lap(JitPhases.Phase.EMIT);
             cache.putSource(key, emitted);
+            timer.lap(JitPhases.Phase.DISK_WRITE);
         }
         String source = request.options().sourceHook().apply(emitted);
         if (request.options().printKernel() != null) {
@@ -171,6 +179,7 @@ public final class CudaComputeDevice implements GraphReplayDevice {
         CudaModule module = module(source, name + " (task " + request.taskName() + ")");
         PtxKernel ptx = new PtxKernel(entry, source, target);
         CudaFunction function = module.function(entry);
+        timer.lap(fromCache ? JitPhases.Phase.DRIVER_FROM_CACHE : JitPhases.Phase.DRIVER_FROM_SOURCE);
         return new CudaLoadedKernel(ir, ptx, function, name, System.nanoTime() - t0, fromCache);
     }
 
@@ -181,15 +190,44 @@ public final class CudaComputeDevice implements GraphReplayDevice {
         return directory == null ? MEMORY_CACHE : DISK_CACHES.computeIfAbsent(directory, KernelCache::new);
     }
 
+    /**
+     * The module of this PTX text, loaded once: different modules load concurrently (the CUDA driver API is
+     * thread-safe; CudaModule.load makes the context current on the calling thread), callers of the same text wait
+     * for the first load. A failed load is forgotten, so the next caller gets the same error again.
+     */
     private CudaModule module(String source, String what) {
-        String key = Integer.toHexString(source.hashCode()) + ":" + source.length();
-        CudaModule cached = modules.get(key);
-        if (cached != null) {
-            return cached;
+        String key = source; // the whole text: a hash collision must never hand out another kernel's module
+        CompletableFuture<CudaModule> mine = new CompletableFuture<>();
+        CompletableFuture<CudaModule> first = modules.putIfAbsent(key, mine);
+        if (first != null) {
+            try {
+                return first.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw e;
+            }
         }
-        synchronized (this) {
-            return modules.computeIfAbsent(key, k -> context().loadPtx(source, what));
+        try {
+            CudaModule m = context().loadPtx(source, what);
+            mine.complete(m);
+            return m;
+        } catch (RuntimeException | Error e) {
+            modules.remove(key, mine);
+            mine.completeExceptionally(e);
+            throw e;
         }
+    }
+
+    /**
+     * Unloads every module loaded here, so that the next compile of each kernel loads its PTX again (from the disk
+     * cache when the plan has one): for measuring cache loads, once no plan of this device runs any more.
+     */
+    public synchronized void clearModuleCache() {
+        for (CompletableFuture<CudaModule> f : modules.values()) {
+            CudaModule m = f.getNow(null);
+            if (m != null) m.close();
+        }
+        modules.clear();
     }
 
     // ---- launch -----------------------------------------------------------------------------------

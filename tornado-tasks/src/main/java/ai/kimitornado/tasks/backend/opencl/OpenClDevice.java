@@ -171,31 +171,39 @@ public final class OpenClDevice implements Device {
 
     // ---- programs ----
 
-    /** Builds OpenCL C for this device; failure shows the build log and the source around the error. */
-    public synchronized ClProgram buildFromSource(String source, String entryName, String options) {
+    // Program creation and builds run outside this object's lock: OpenCL API calls other than clSetKernelArg are
+    // thread-safe (OpenCL 1.1+ spec, appendix "Shared OpenCL Objects" / "Multiple Host Threads"), so kernels can
+    // be loaded on several threads while the queue stays usable; only the program list is guarded.
+
+    /** The device's context, created with the queue on first use. */
+    private synchronized MemorySegment contextForPrograms() {
         ensureQueue();
-        MemorySegment p = cl.createProgramWithSource(context, source, site);
+        return context;
+    }
+
+    /** Builds OpenCL C for this device; failure shows the build log and the source around the error. */
+    public ClProgram buildFromSource(String source, String entryName, String options) {
+        MemorySegment p = cl.createProgramWithSource(contextForPrograms(), source, site);
         return finishBuild(p, entryName, options, source);
     }
 
     /** Builds a SPIR-V module (clCreateProgramWithIL); the device must list SPIR-V in CL_DEVICE_IL_VERSION. */
-    public synchronized ClProgram buildFromIl(byte[] il, String entryName, String options) {
-        ensureQueue();
+    public ClProgram buildFromIl(byte[] il, String entryName, String options) {
+        MemorySegment ctx = contextForPrograms();
         if (info.ilVersions().isEmpty()) {
             throw new ClException(-59, "clCreateProgramWithIL(" + entryName + ")", site, "the device lists no IL in CL_DEVICE_IL_VERSION");
         }
-        MemorySegment p = cl.createProgramWithIL(context, il, site);
+        MemorySegment p = cl.createProgramWithIL(ctx, il, site);
         return finishBuild(p, entryName, options, null);
     }
 
     /** Loads a binary from {@link #programBinary} (kernel cache). */
-    public synchronized ClProgram buildFromBinary(byte[] binary, String entryName, String options) {
-        ensureQueue();
-        MemorySegment p = cl.createProgramWithBinary(context, device, binary, site);
+    public ClProgram buildFromBinary(byte[] binary, String entryName, String options) {
+        MemorySegment p = cl.createProgramWithBinary(contextForPrograms(), device, binary, site);
         return finishBuild(p, entryName, options, null);
     }
 
-    public synchronized byte[] programBinary(ClProgram program) {
+    public byte[] programBinary(ClProgram program) {
         return cl.programBinary(program.program(), site);
     }
 
@@ -214,7 +222,9 @@ public final class OpenClDevice implements Device {
             throw e;
         }
         ClProgram prog = new ClProgram(p, k, entryName, cl.kernelWorkGroupSize(k, device, site));
-        programs.add(prog);
+        synchronized (this) {
+            programs.add(prog);
+        }
         return prog;
     }
 

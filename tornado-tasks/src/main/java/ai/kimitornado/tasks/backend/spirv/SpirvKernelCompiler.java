@@ -5,6 +5,7 @@ import ai.kimitornado.tasks.backend.opencl.ClProgram;
 import ai.kimitornado.tasks.emit.spirv.SpirvEmitter;
 import ai.kimitornado.tasks.emit.spirv.SpirvTools;
 import ai.kimitornado.tasks.emit.spirv.Spv;
+import ai.kimitornado.tasks.jit.JitPhases;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 import ai.kimitornado.tasks.runtime.TornadoRuntimeException;
 import java.io.IOException;
@@ -16,9 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * KernelIR → SPIR-V module → cl_program along the device's {@link SpirvRoute}. Built programs are cached
@@ -28,7 +31,7 @@ import java.util.Map;
  */
 final class SpirvKernelCompiler {
     private final SpirvDevice device;
-    private final Map<String, ClProgram> built = new HashMap<>();
+    private final Map<String, CompletableFuture<ClProgram>> built = new ConcurrentHashMap<>();
     private final Arena arena = Arena.ofAuto();
 
     SpirvKernelCompiler(SpirvDevice device) {
@@ -38,7 +41,9 @@ final class SpirvKernelCompiler {
     SpirvKernel compile(CompileRequest request) {
         long start = System.nanoTime();
         String name = kernelName(request);
+        JitPhases.Timer timer = JitPhases.timer();
         SpirvEmitter.EmittedSpirv emitted = SpirvEmitter.emit(request.ir());
+        timer.lap(JitPhases.Phase.EMIT);
         requireDeviceSupport(emitted.module(), request.ir().usesFp64(), device.info(), name);
         SpirvRoute route = device.route();
         if (request.options().printKernel() != null) {
@@ -48,14 +53,27 @@ final class SpirvKernelCompiler {
         String extra = request.options().buildOptions() == null ? "" : request.options().buildOptions();
         String options = (route.buildOptions() + " " + extra).strip();
         String key = sha256(emitted.module(), route + "\u0000" + options + "\u0000" + emitted.entryName());
+        timer.lap(JitPhases.Phase.CACHE_KEY);
+        CompletableFuture<ClProgram> mine = new CompletableFuture<>();
+        CompletableFuture<ClProgram> first = built.putIfAbsent(key, mine);
+        boolean cached = first != null;
         ClProgram program;
-        boolean cached;
-        synchronized (device.opencl()) {
-            program = built.get(key);
-            cached = program != null;
-            if (program == null) {
+        if (first == null) {
+            try {
                 program = build(emitted, route, options, name, request.options().kernelCacheDir(), key);
-                built.put(key, program);
+                timer.lap(JitPhases.Phase.DRIVER_FROM_SOURCE);
+                mine.complete(program);
+            } catch (RuntimeException | Error e) {
+                built.remove(key, mine); // the next compile tries again and reports the same error
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        } else {
+            try {
+                program = first.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw e;
             }
         }
         return new SpirvKernel(name, program, emitted.module(), System.nanoTime() - start, cached, route,
