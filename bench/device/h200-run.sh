@@ -4,7 +4,7 @@
 # carry: .device cli/target/kimi-tornado.jar tornado-tasks/target/classes tornado-tasks/target/test-classes
 #        bench/target/classes
 # command: bash bench/device/h200-run.sh [steps]      (writes logs and JSON under $OUT)
-# Steps (default all but tinydemo): devices catalogue cuda launch verify random48b bench48b tinydemo
+# Steps (default all but tinydemo and mma): devices catalogue cuda launch verify random48b bench48b tinydemo mma
 # verify needs the tiny-a fixture carried inside the checkout: mkdir -p .device/fixtures && cp -r ../shared/fixtures/tiny-a .device/fixtures/
 set -uo pipefail
 . .device/env.sh
@@ -20,6 +20,9 @@ for s in $steps; do
     catalogue) LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.runtime.CatalogueRunner "$OUT/catalogue-h200.json" > "$OUT/catalogue.log" 2>&1
                grep -c '^pass' "$OUT/catalogue.log"; grep -v '^pass' "$OUT/catalogue.log" | head -40 ;;
     cuda)      LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 300 $J -cp $CP_TT ai.kimitornado.tasks.backend.cuda.CudaDeviceRun "$OUT/cuda" > "$OUT/cuda.log" 2>&1; tail -40 "$OUT/cuda.log" ;;
+    mma)       # tensor-core GEMM through KernelContext.mmaBf16 (GpuBenchKernels.gemmBf16Mma), m = n = k = MMA_SIZE: TFLOPS
+               LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 200 $J -cp $CP_TT ai.kimitornado.tasks.runtime.MmaGemmBench "$OUT/mma-gemm-h200.json" \
+                 --size ${MMA_SIZE:-4096} ${MMA_DEVICES:-cuda:0 opencl:1:0} > "$OUT/mma.log" 2>&1; echo "rc=$?"; grep -v '^\s*at ' "$OUT/mma.log" | tail -20 ;;
     launch)    LD_PRELOAD=$JAVA_HOME/lib/libjsig.so timeout 200 $J -cp $CP_TT:bench/target/classes ai.kimitornado.bench.LaunchOverheadBench "$OUT/launch-overhead-h200.json" > "$OUT/launch.log" 2>&1; tail -15 "$OUT/launch.log" ;;
     verify)    timeout 400 $J -jar cli/target/kimi-tornado.jar verify --model .device/fixtures/tiny-a \
                  --reference .device/fixtures/tiny-a/reference.safetensors --devices ${VERIFY_DEVICES:-cuda:0,opencl:1:0,opencl:0:0,java} --layers \

@@ -197,6 +197,12 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, m * k, -1, 1), bf16s(r, n * k, -1, 1),
                     poisonFloats(m * n), m, n, k};
             }, Grid.of1d((64 / 32) * (96 / 32) * MmaKernels.GEMM_GROUP, MmaKernels.GEMM_GROUP), 0),
+            entry(ai.kimitornado.tasks.emit.ptx.GpuBenchKernels.class, "gemmBf16Mma", s -> {
+                Random r = new Random(s);
+                int m = 256, n = 128, k = 96; // two groups, three k stages (the register prefetch path)
+                return new Object[] {new KernelContext(), bf16s(r, m * k, -1, 1), bf16s(r, n * k, -1, 1),
+                    poisonFloats(m * n), m, n, k};
+            }, Grid.of1d(2 * 256, 256), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

@@ -556,7 +556,9 @@ public final class OpenClEmitter {
                 case F2H -> "int kt_f2h(float f) { ushort u; vstore_half_rte(f, 0, (half*)&u); return (int)(short)u; }\n";
                 // the exact mma emulation (KernelContext.mmaBf16): lanes 4g..4g+3 of the warp hold rows g, g+8 of A,
                 // lanes 8t..8t+7 columns 2t, 2t+1 of B; d = fma(A[i][k], B[k][j], d) for k = 0..15
-                case MMA_BF16 -> "float4 kt_mma_bf16(__local const int* x, int lid, float c0, float c1, float c2, float c3) {\n"
+                // noinline: one copy of the 64-fma loop however many MMAs the kernel has (compilers that fully
+                // unroll and inline it per call site blow up on tiled GEMMs: PoCL overflowed a 1 MiB JVM thread stack)
+                case MMA_BF16 -> "__attribute__((noinline)) float4 kt_mma_bf16(__local const int* x, int lid, float c0, float c1, float c2, float c3) {\n"
                         + "  int lane = lid & 31, g = lane >> 2, t = lane & 3;\n"
                         + "  __local const int* ra = x + ((lid & ~31) + 4 * g) * 6;\n"
                         + "  __local const int* rb = x + ((lid & ~31) + 8 * t) * 6;\n"

@@ -32,7 +32,7 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * The H200 run of the PTX backend (no Maven there): launch overhead plain vs CUDA-graph replay, a large
  * device-to-device copy, bf16 GEMVs at the model's shapes through the JIT, the ULP error of the PTX
- * math lowerings, and the JIT catalogue on cuda:0 through the whole runtime against plain Java. Writes {@code cuda-h200.json} and a log into the directory given as the first argument.
+ * math lowerings, the tensor-core GEMM (KernelContext.mmaBf16, 4096³, TFLOPS), and the JIT catalogue on cuda:0 through the whole runtime against plain Java. Writes {@code cuda-h200.json} and a log into the directory given as the first argument.
  * <pre>java --enable-native-access=ALL-UNNAMED -cp tornado-tasks/target/classes:tornado-tasks/target/test-classes \
  *     ai.kimitornado.tasks.backend.cuda.CudaDeviceRun $OUT</pre>
  */
@@ -73,6 +73,7 @@ public final class CudaDeviceRun {
         double copyGBs = copyBandwidth();
         section("gemv_bf16", () -> gemvs(copyGBs));
         section("math_ulp", this::mathAccuracy);
+        section("mma_gemm", () -> ai.kimitornado.tasks.runtime.MmaGemmBench.measure(d.id(), 4096, 4096, 4096, 20));
         section("catalogue", this::catalogue);
         String text = "{\n  " + String.join(",\n  ", json) + "\n}\n";
         Files.writeString(out.resolve("cuda-h200.json"), text);
