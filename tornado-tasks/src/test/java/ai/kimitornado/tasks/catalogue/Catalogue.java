@@ -191,6 +191,12 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, tiles * 256, -2, 2), bf16s(r, tiles * 128, -2, 2),
                     floats(r, tiles * 128, -4, 4), poisonFloats(tiles * 128)};
             }, Grid.of1d(4 * 64, 64), 0),
+            new CatalogueEntry("MmaKernels.tilesWithShuffles[2d]", KernelRef.of(MmaKernels.class, "tilesWithShuffles"), s -> {
+                Random r = new Random(s);
+                int tiles = 4 * MmaKernels.TILES_PER_GROUP;
+                return new Object[] {new KernelContext(), bf16s(r, tiles * 256, -2, 2), bf16s(r, tiles * 128, -2, 2),
+                    floats(r, tiles * 128, -4, 4), poisonFloats(tiles * 128), poisonFloats(tiles * 32)};
+            }, new Grid(new long[] {32, 8}, new long[] {16, 4}), 0),
             entry(MmaKernels.class, "gemm", s -> {
                 Random r = new Random(s);
                 int m = 64, n = 96, k = 48;

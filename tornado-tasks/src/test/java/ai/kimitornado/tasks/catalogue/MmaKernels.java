@@ -52,6 +52,40 @@ public final class MmaKernels {
         d.set(at + 65, ctx.mmaResult(3));
     }
 
+    /**
+     * {@link #tiles} in 2D work-groups of 16 x 4 (warps cut along the linear local id x + 16 y, as for shuffles) with
+     * a shuffle and a warp sum next to the MMA (both exchanges in one kernel): d as in tiles, sums [tiles][32] = the
+     * warp sum of each lane's first result plus its xor-1 neighbour's second.
+     */
+    public static void tilesWithShuffles(KernelContext ctx, BFloat16Array a, BFloat16Array bt, FloatArray c, FloatArray d,
+                                         FloatArray sums) {
+        int[] sA = ctx.allocateIntLocalArray(TILES_PER_GROUP * 128);
+        int[] sB = ctx.allocateIntLocalArray(TILES_PER_GROUP * 64);
+        int lid = ctx.localIdx + ctx.localGroupSizeX * ctx.localIdy;
+        int warp = lid >> 5, lane = lid & 31;
+        int group = ctx.groupIdx + ctx.globalGroupSizeX / ctx.localGroupSizeX * ctx.groupIdy;
+        int tile = group * TILES_PER_GROUP + warp;
+        for (int i = 0; i < 4; i++) {
+            int p = lane * 4 + i;
+            sA[warp * 128 + p] = pair(a, tile * 256 + 2 * p);
+        }
+        for (int i = 0; i < 2; i++) {
+            int p = lane * 2 + i;
+            sB[warp * 64 + p] = pair(bt, tile * 128 + 2 * p);
+        }
+        ctx.localBarrier();
+        int g = lane >> 2, t = lane & 3;
+        int ra = warp * 128 + g * 8 + t, rb = warp * 64 + g * 8 + t, at = tile * 128 + g * 8 + 2 * t;
+        ctx.mmaBf16(sA[ra], sA[ra + 64], sA[ra + 4], sA[ra + 68], sB[rb], sB[rb + 4],
+                c.get(at), c.get(at + 1), c.get(at + 64), c.get(at + 65));
+        float d0 = ctx.mmaResult(0), d1 = ctx.mmaResult(1), d2 = ctx.mmaResult(2), d3 = ctx.mmaResult(3);
+        d.set(at, d0);
+        d.set(at + 1, d1);
+        d.set(at + 64, d2);
+        d.set(at + 65, d3);
+        sums.set(tile * 32 + lane, ctx.warpSum(d0 + ctx.shuffleXor(d1, 1)));
+    }
+
     /** Work-group of {@link #gemm}: 4 warps on a 32 x 32 block of the output. */
     static final int GEMM_GROUP = 128;
 
