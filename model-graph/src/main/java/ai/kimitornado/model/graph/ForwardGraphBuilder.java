@@ -17,6 +17,7 @@ import ai.kimitornado.model.kernels.MatVecBf16Rows;
 import ai.kimitornado.model.kernels.MatVecBf16Warp;
 import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
+import ai.kimitornado.model.kernels.MlaFlashDecodeWarp;
 import ai.kimitornado.model.kernels.MlaExpandedPrefill;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
@@ -341,10 +342,19 @@ final class ForwardGraphBuilder {
         // decode: latency-bound, 128 work-items per group; prefill: throughput-bound, larger register tiles
         Class<?> flash = capacity == 1 ? MlaFlashAttention.class : MlaFlashPrefill.class;
         int local = pow2AtMost(capacity == 1 ? FLASH_LOCAL : FLASH_PREFILL_LOCAL, maxLocal);
-        launch(p + "attn_flash", flash, "apply",
-                new long[][] {{tiling.groups(heads) * local, capacity}, {local, 1}},
-                ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
-                tiling.headBlock(), tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+        if (warpDecode() && lora <= MlaFlashDecodeWarp.MAX_LORA && d.rope() <= MlaFlashDecodeWarp.MAX_ROPE) {
+            // decode (decode engineer): one warp per (range, head), same ranges and partials as MlaFlashAttention
+            long warps = (long) tiling.splits() * heads;
+            launch(p + "attn_flash", MlaFlashDecodeWarp.class, "apply",
+                    new long[][] {{roundUp(warps * KernelContext.WARP_SIZE, WarpRows.LOCAL)}, {WarpRows.LOCAL}},
+                    ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
+                    tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+        } else {
+            launch(p + "attn_flash", flash, "apply",
+                    new long[][] {{tiling.groups(heads) * local, capacity}, {local, 1}},
+                    ctx, b.qLat, b.mlaQ, s.mlaCache[l], b.partials, b.latentCtx, b.meta, heads, d.nope(), d.rope(), lora,
+                    tiling.headBlock(), tiling.keyTile(), tiling.splits(), (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
+        }
         if (tiling.splits() > 1) {
             int combineLocal = pow2AtMost(KernelLimits.MAX_LOCAL, maxLocal);
             long columnBlocks = (long) heads * ((lora + MlaFlashCombine.COLUMNS - 1) / MlaFlashCombine.COLUMNS);
