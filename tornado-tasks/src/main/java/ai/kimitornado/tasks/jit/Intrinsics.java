@@ -284,7 +284,8 @@ final class Intrinsics {
         }
         if (kb.lastMma == null || kb.lastMmaBlock != kb.current) {
             throw t.error(t.currentInsn(), "KernelContext.mmaResult without a preceding mmaBf16 in the same basic"
-                    + " block (read the four results right after the mmaBf16: no branch, loop edge or inlined call between)");
+                    + " block (read the four results after the mmaBf16 with no branch or loop edge between; an mmaBf16 in a"
+                    + " helper is read in that helper)");
         }
         return new Prim(kb.lastMma.d().get(c.asInt()), null);
     }

@@ -994,7 +994,15 @@ final class MethodTranslator {
             String chain = body.location(cur)
                     + (inlinedInto.isEmpty() ? "" : ", " + inlinedInto.substring(15, inlinedInto.length() - 1));
             MethodTranslator t = new MethodTranslator(kb, callee, " (inlined into " + chain + ")", false);
-            return t.translateInline(args);
+            Block callSite = kb.current;
+            Instr.MmaBf16 mmaBefore = kb.lastMma;
+            Val result = t.translateInline(args);
+            if (kb.lastMma == mmaBefore && kb.lastMmaBlock == callSite) {
+                // a helper without mmaBf16 is straight-line code to the caller: mmaResult may still follow it (only
+                // the helper's own blocks lie between the call site and its exit, and none writes the results)
+                kb.lastMmaBlock = kb.current;
+            }
+            return result;
         } finally {
             kb.inlineStack.pop();
         }

@@ -170,4 +170,13 @@ public final class RejectedKernels {
             out.set(0, ctx.mmaResult(0)); // REJECT: without a preceding mmaBf16 in the same basic block
         }
     }
+
+    static void mmaInHelper(KernelContext ctx) {
+        ctx.mmaBf16(1, 2, 3, 4, 5, 6, 0f, 0f, 0f, 0f);
+    }
+
+    public static void mmaResultAfterAHelpersMma(KernelContext ctx, FloatArray out) {
+        mmaInHelper(ctx);
+        out.set(0, ctx.mmaResult(0)); // REJECT: without a preceding mmaBf16 in the same basic block
+    }
 }
