@@ -31,8 +31,6 @@ import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsDownRows;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
-import ai.kimitornado.model.kernels.MoeExpertsGateUpWarp;
-import ai.kimitornado.model.kernels.MoeExpertsDownWarp;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
@@ -94,8 +92,8 @@ final class ForwardGraphBuilder {
      * System property: {@code -Dkimi.decodeWarpKernels=false} keeps the session-2 decode row kernels (two-barrier row
      * sums: MatVecBf16Rows, MoeExpertsGateUpRows/DownRows, MoeRouterTopK, a separate post-attention RMSNorm) for A/B
      * runs. By default, where work-groups of {@link WarpRows#LOCAL} exist (GPUs, PoCL; not the JVM), decode runs the
-     * warp kernels: linear() as {@link MatVecBf16Warp}, the MoE block as router GEMV with the post-attention norm
-     * folded in + {@link MoeRouterTopKWarp} + {@link MoeExpertsGateUpWarp} (norm folded in) + {@link MoeExpertsDownWarp}.
+     * warp kernels: linear() as {@link MatVecBf16Warp}, MLA attention as {@link MlaFlashDecodeWarp}, the MoE block as
+     * router GEMV with the post-attention norm folded in (writing xn) + {@link MoeRouterTopKWarp} + the row experts.
      * On PoCL/SPIR-V the warp sums are emulated with barriers (correct, slower than on a GPU: a CPU device choice).
      */
     static final String WARP_DECODE_PROPERTY = "kimi.decodeWarpKernels";
@@ -408,17 +406,19 @@ final class ForwardGraphBuilder {
     }
 
     /**
-     * Decode MoE with warp kernels and the post-attention RMSNorm folded into its two readers (router GEMV and
-     * gate/up each compute Σh² from the h they read anyway): 4 launches per MoE layer (was 5 with the norm).
-     * Reads the residual stream h directly; b.xn is not written.
+     * Decode MoE with the post-attention RMSNorm folded into the router GEMV (MatVecBf16Warp.matVecNormed: its rows
+     * read all of h anyway, sum h², and it writes xn for the experts), the one-warp router top-k, then the row-layout
+     * expert kernels reading xn: 4 launches per MoE layer (was 5 with the norm). MoeExpertsGateUpWarp (norm folded in)
+     * and MoeExpertsDownWarp measured slower on the H200 (session 3, 05:25: 49 vs 35 µs and 31 vs 28 µs per layer) and
+     * stay out of the graph.
      */
     private void moeWarpDecode(String p, ModelWeights.Moe m, BFloat16Array postNorm) {
         int hid = d.hidden();
         int slots = d.moeSlots();
         int inter = d.moeInter();
         WarpRows router = warpRows(p + "router", d.experts(), hid);
-        launch(p + "router", MatVecBf16Warp.class, "matVecNormed", rows(router),
-                ctx, m.router(), b.h, postNorm, b.routerLogits, b.meta, d.experts(), hid, d.rmsEps(), router.rowWarps());
+        launch(p + "router", MatVecBf16Warp.class, "matVecNormed", rows(router), ctx, m.router(), b.h, postNorm,
+                b.routerLogits, b.xn, b.meta, d.experts(), hid, d.rmsEps(), router.rowWarps());
         if (d.experts() > KernelLimits.MAX_EXPERTS) {
             throw new IllegalArgumentException("ForwardGraphBuilder.moeWarpDecode: " + d.experts()
                     + " experts exceed MoeRouterTopKWarp's local tables of " + KernelLimits.MAX_EXPERTS);
@@ -427,17 +427,13 @@ final class ForwardGraphBuilder {
                 new long[][] {{KernelContext.WARP_SIZE}, {KernelContext.WARP_SIZE}},
                 ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
                 d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
-        warpRows(p + "experts_gate_up", 1, hid); // checks D % 4
-        warpRows(p + "experts_down", 1, inter); // checks I % 4
-        int gateUpLocal = WarpRows.LOCAL;
-        launch(p + "experts_gate_up", MoeExpertsGateUpWarp.class, "apply",
-                new long[][] {{roundUp((long) slots * inter * KernelContext.WARP_SIZE, gateUpLocal)}, {gateUpLocal}},
-                ctx, m.w1(), m.w3(), b.h, postNorm, b.expertIds, b.moeAct, b.meta, slots, inter, hid, d.rmsEps());
-        // 2 outputs per group: the 2,304 outputs' warps spread as ~1,152 small groups over all SMs (few rows, long each)
-        int downLocal = 2 * KernelContext.WARP_SIZE;
-        launch(p + "experts_down", MoeExpertsDownWarp.class, "apply",
-                new long[][] {{roundUp((long) hid * KernelContext.WARP_SIZE, downLocal)}, {downLocal}},
-                ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid);
+        RowGroups gateUp = decodeRows(p + "experts_gate_up", slots * inter, hid);
+        launch(p + "experts_gate_up", MoeExpertsGateUpRows.class, "apply", rows(gateUp),
+                ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid, gateUp.rowThreads());
+        decodeRows(p + "experts_down", hid, inter); // each slot's row of I bf16 is read as quads: I % 4 == 0
+        RowGroups down = decodeRows(p + "experts_down", hid, slots * inter);
+        launch(p + "experts_down", MoeExpertsDownRows.class, "apply", rows(down),
+                ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid, down.rowThreads());
     }
 
     /** Whether this graph is a decode graph on warp kernels (see {@link #WARP_DECODE_PROPERTY}). */

@@ -13,7 +13,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  *   matVecNormed:  y[r] = inv · Σ_c W[r][c] · (n[c] · x[c]),   inv = 1 / sqrt(Σ x² / cols + eps)
  * </pre>
  * matVecNormed is {@link RmsNormRows} followed by the GEMV in one launch: every row's lanes read all of x anyway, so
- * they also sum x² (the decode graph drops the separate norm launch and its round trip through memory).
+ * they also sum x²; it also writes the normalized vector xn [cols] (as RmsNormRows would) for the kernels after it,
+ * so the decode graph drops the separate norm launch (the MoE router: xn then feeds the expert gate/up rows).
  * Shapes: W [rows, cols] bf16 row-major from element {@code wOffset}; x [cols]; n [cols] bf16; y [rows]. cols and
  * wOffset multiples of 4. Grid ({@link WarpRows}): groups of whole warps, {@code rowWarps} warps per row, lanes
  * strided over the row's quads with four 8-byte loads in flight, warp sums (no barrier on PTX) and one barrier to add
@@ -47,7 +48,7 @@ public final class MatVecBf16Warp {
     }
 
     public static void matVecNormed(KernelContext ctx, BFloat16Array w, FloatArray x, BFloat16Array norm, FloatArray y,
-                                    IntArray meta, int rows, int cols, float eps, int rowWarps) {
+                                    FloatArray xn, IntArray meta, int rows, int cols, float eps, int rowWarps) {
         float[] partial = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL / KernelContext.WARP_SIZE);
         float[] partialSq = ctx.allocateFloatLocalArray(KernelLimits.MAX_LOCAL / KernelContext.WARP_SIZE);
         if (meta.get(KernelLimits.META_COUNT) < 1) {
@@ -69,6 +70,16 @@ public final class MatVecBf16Warp {
         float sumSquares = WarpRowDot.rowTotal(ctx, partialSq, warp, part, rowWarps, sq);
         if (row < rows && part == 0 && lane == 0) {
             y.set(row, total * WarpRowDot.inverseRms(sumSquares, cols, eps));
+        }
+        // the normalized vector for the next kernels (RmsNormRows' formula), a grid-stride slice per work-item; Σx²
+        // of the group's first row (always a real row), whose parts sit in partialSq[0 .. rowWarps) after the barrier
+        float firstRowSq = 0f;
+        for (int k = 0; k < rowWarps; k++) {
+            firstRowSq += partialSq[k];
+        }
+        float inv = WarpRowDot.inverseRms(firstRowSq, cols, eps);
+        for (int c = ctx.groupIdx * ctx.localGroupSizeX + ctx.localIdx; c < cols; c += ctx.globalGroupSizeX) {
+            xn.set(c, Bf16.widen(norm.getBits(c)) * (x.get(c) * inv));
         }
     }
 }

@@ -14,6 +14,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * The slots are walked in pairs, eight quads of each slot's row per lane and step: sixteen 8-byte loads in flight
  * per lane (I = 1024: one step per pair, five dependent rounds for nine slots), slot index math once per slot.
  * Needs groups of ≥ 32 work-items (warp operations): not the JVM's single-item groups.
+ * Not in the decode graph: measured slower than the row kernel on the H200 (session 3, 05:25: 31 vs 28 µs per layer); kept,
+ * tested, as a variant to revisit.
  */
 public final class MoeExpertsDownWarp {
     private MoeExpertsDownWarp() {

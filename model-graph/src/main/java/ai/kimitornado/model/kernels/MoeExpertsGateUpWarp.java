@@ -16,6 +16,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Shapes: w1, w3 [(E+1)*I*D] bf16 packed (expert e at e·I·D); h [D]; n [D] bf16; ids [slots]; act [slots*I].
  * D a multiple of 4. Grid: 1-D groups of whole warps (local/32 rows per group), ⌈slots·I / rows per group⌉ groups.
  * Per lane and step four quads of each matrix (eight 8-byte loads in flight), then warp sums: no barrier on PTX.
+ * Not in the decode graph: measured slower than the row kernel on the H200 (session 3, 05:25: 49 vs 35 µs per layer); kept,
+ * tested, as a variant to revisit.
  */
 public final class MoeExpertsGateUpWarp {
     private MoeExpertsGateUpWarp() {

@@ -37,10 +37,37 @@ public final class MoeRouterTopKWarp {
             return; // uniform over the group
         }
         int n = KernelContext.WARP_SIZE;
-        for (int e = lane; e < experts; e += n) {
-            float s = 1f / (1f + (float) Math.exp(-logits.get(t * experts + e)));
-            scores[e] = s;
-            sel[e] = s + bias.get(e);
+        // four experts per lane and step with their eight loads in flight (a load-use loop would wait ~E/32 times)
+        for (int e0 = lane; e0 < experts; e0 += 4 * n) {
+            int e1 = e0 + n;
+            int e2 = e1 + n;
+            int e3 = e2 + n;
+            float l0 = logits.get(t * experts + e0);
+            float l1 = e1 < experts ? logits.get(t * experts + e1) : 0f;
+            float l2 = e2 < experts ? logits.get(t * experts + e2) : 0f;
+            float l3 = e3 < experts ? logits.get(t * experts + e3) : 0f;
+            float b0 = bias.get(e0);
+            float b1 = e1 < experts ? bias.get(e1) : 0f;
+            float b2 = e2 < experts ? bias.get(e2) : 0f;
+            float b3 = e3 < experts ? bias.get(e3) : 0f;
+            float s0 = 1f / (1f + (float) Math.exp(-l0));
+            scores[e0] = s0;
+            sel[e0] = s0 + b0;
+            if (e1 < experts) {
+                float s1 = 1f / (1f + (float) Math.exp(-l1));
+                scores[e1] = s1;
+                sel[e1] = s1 + b1;
+            }
+            if (e2 < experts) {
+                float s2 = 1f / (1f + (float) Math.exp(-l2));
+                scores[e2] = s2;
+                sel[e2] = s2 + b2;
+            }
+            if (e3 < experts) {
+                float s3 = 1f / (1f + (float) Math.exp(-l3));
+                scores[e3] = s3;
+                sel[e3] = s3 + b3;
+            }
         }
         ctx.localBarrier();
         if (groups > 1 && lane == 0) {

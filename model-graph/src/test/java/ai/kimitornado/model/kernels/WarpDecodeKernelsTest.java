@@ -84,7 +84,7 @@ class WarpDecodeKernelsTest {
     }
 
     @ParameterizedTest(name = "rows {0} cols {1}")
-    @CsvSource({"256, 2304", "16, 2304", "37, 100", "9, 8"})
+    @CsvSource({"256, 2304", "16, 2304", "37, 100", "9, 8", "3000, 64"})
     void normedMatVecMatchesNormThenGemv(int rows, int cols) {
         TestData data = new TestData(device + " normed gemv warp " + rows + "x" + cols);
         BFloat16Array w = data.bf16(rows * cols, 0.5f);
@@ -92,8 +92,10 @@ class WarpDecodeKernelsTest {
         float[] h = data.uniform(cols, 3f);
         WarpRows g = WarpRows.plan(rows, cols / 4, local());
         FloatArray y = poisoned(rows + 2);
+        FloatArray xnOut = poisoned(cols + 2);
         KernelDevices.launch(device, MatVecBf16Warp.class, "matVecNormed", dims(g.global()), dims(g.local()),
-                new KernelContext(), w, FloatArray.fromArray(h), norm, y, meta(0, 1), rows, cols, EPS, g.rowWarps());
+                new KernelContext(), w, FloatArray.fromArray(h), norm, y, xnOut, meta(0, 1), rows, cols, EPS,
+                g.rowWarps());
         // reference kernels: RmsNormRows then MatVecBf16
         FloatArray xn = poisoned(cols);
         int normLocal = refLocal(cols);
@@ -108,6 +110,12 @@ class WarpDecodeKernelsTest {
         double errKernel = assertClose("normed gemv warp vs RmsNormRows+MatVecBf16", yRef.toHeapArray(), 0, y, 0, rows,
                 1e-4, 1e-4);
         assertAllNaN("normed gemv warp past the last row", y, rows, rows + 2);
+        double errXn = assertClose("normed gemv warp's xn vs RmsNormRows", xn.toHeapArray(), 0, xnOut, 0, cols,
+                1e-6, 1e-5);
+        assertClose("normed gemv warp's xn vs op", RmsNorm.apply(h, widened(norm, cols), EPS), 0, xnOut, 0, cols,
+                1e-6, 1e-5);
+        assertAllNaN("normed gemv warp's xn past the vector", xnOut, cols, cols + 2);
+        System.out.println("  xn max |Δ| vs RmsNormRows " + errXn);
         System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernels " + errKernel);
     }
 
