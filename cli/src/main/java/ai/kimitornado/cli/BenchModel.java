@@ -48,8 +48,8 @@ record BenchModel(String source, KimiLinearConfig config, Path dir, long seed) {
 
     /** How the weights reach the device, for the JSON. */
     String weightLoad() {
-        return randomWeights() ? "generated on the device (random-fill init graph: wall time minus compile)"
-                : "host upload (FIRST_EXECUTION copy-in of the first execute)";
+        return randomWeights() ? "generated on the device (buffer allocation when the plan binds arguments + random-fill init graph)"
+                : "host upload (buffer allocation when the plan binds arguments + FIRST_EXECUTION copy-in of the first execute)";
     }
 
     /** A fresh engine over this model on {@code executor}'s device. */

@@ -60,14 +60,16 @@ final class BenchResults {
      *
      * @param what          "cold", "fresh process, disk cache", "same process, disk cache", ...
      * @param cacheState    what was in which cache: our disk cache, our in-memory layers, the driver's own cache
-     * @param wallMs        wall time of compiling/loading every task of every graph (prepare's precompile)
+     * @param wallMs        wall time of compiling/loading the kernels of every task of every graph (prepare's precompile)
+     * @param bindMs        wall time of binding the tasks' arguments after that (device buffers allocated at first use):
+     *                      not in wallMs, which before session 3 included it
      * @param tasks         tasks loaded; kernels: distinct kernel methods among them
      * @param builtFromSource driver builds from source (cache misses); loadedFromCache: driver loads of cached code
      * @param threads       loading threads
      * @param cacheRejected damaged or refused cache entries met (each one recompiled and printed)
      * @param phases        per phase: wall ms and thread-CPU ms summed over the loading threads, and count
      */
-    record JitOpen(String what, String cacheState, double wallMs, int tasks, int kernels, long builtFromSource,
+    record JitOpen(String what, String cacheState, double wallMs, double bindMs, int tasks, int kernels, long builtFromSource,
                    long loadedFromCache, int threads, long cacheRejected, java.util.Map<String, Phase> phases) {
     }
 

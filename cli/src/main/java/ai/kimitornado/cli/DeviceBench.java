@@ -130,7 +130,7 @@ final class DeviceBench {
             phases.put(p.name().toLowerCase(Locale.ROOT), new BenchResults.Phase(r.phases().millis(p), r.phases().cpuMillis(p),
                     r.phases().count(p)));
         }
-        return new BenchResults.JitOpen(what, cacheState, o.compileMs(), r.tasks(), r.kernels(),
+        return new BenchResults.JitOpen(what, cacheState, o.compileMs(), r.bindMillis(), r.tasks(), r.kernels(),
                 r.phases().count(JitPhases.Phase.DRIVER_FROM_SOURCE), r.phases().count(JitPhases.Phase.DRIVER_FROM_CACHE),
                 r.threads(), o.cacheRejected(), phases);
     }
@@ -161,9 +161,10 @@ final class DeviceBench {
         CompileReport report = executor.compileReport();
         // prepare loads every kernel (report); anything compiled lazily at a launch after that shows in the profiles
         long lazy = first.stream().mapToLong(TornadoProfilerResult::compileNanos).sum();
-        long compile = report.wallNanos() + lazy;
+        long compile = report.loadNanos() + lazy;
         TornadoProfilerResult head = first.get(0);
-        long load = model.randomWeights() ? head.totalNanos() - head.compileNanos() : head.copyInNanos();
+        // weights to device: their buffers are allocated when prepare binds the task arguments, then filled or uploaded
+        long load = report.bindNanos() + (model.randomWeights() ? head.totalNanos() - head.compileNanos() : head.copyInNanos());
         return new Opened(engine, executor, compile / 1e6, load / 1e6, report, KernelCache.rejectedInProcess() - rejectedBefore);
     }
 

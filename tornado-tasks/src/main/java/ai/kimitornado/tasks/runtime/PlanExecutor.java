@@ -107,6 +107,8 @@ public final class PlanExecutor implements AutoCloseable {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) order.add(i);
         List<Loaded> loaded = KernelLoader.loadAll(order, threads, i -> load(owners.get(i), pending.get(i), dev, options));
+        JitPhases.Snapshot phases = JitPhases.snapshot().minus(before);
+        long loadedAt = System.nanoTime();
         int fromCache = 0;
         Set<KernelRef> kernels = new java.util.HashSet<>();
         for (int i = 0; i < pending.size(); i++) {
@@ -115,8 +117,8 @@ public final class PlanExecutor implements AutoCloseable {
             if (l.kernel().fromCache()) fromCache++;
             kernels.add(l.ref());
         }
-        return new CompileReport(pending.size(), kernels.size(), fromCache, threads, System.nanoTime() - t0,
-                JitPhases.snapshot().minus(before));
+        return new CompileReport(pending.size(), kernels.size(), fromCache, threads, loadedAt - t0, System.nanoTime() - loadedAt,
+                phases);
     }
 
     /** A source hook called from several loading threads at once, one call at a time (hooks are test code). */

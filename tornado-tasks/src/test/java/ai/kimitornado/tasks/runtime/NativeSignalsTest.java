@@ -39,4 +39,55 @@ class NativeSignalsTest {
             assertTrue(NativeSignals.restoredHandlers().stream().anyMatch(s -> s.contains("test driver")));
         }
     }
+
+    /**
+     * Two driver calls in flight at once (kernels load on several threads): a handler one "driver" installs while the
+     * other call is still running is put back, and the saved original is the JVM's, not the other driver's.
+     */
+    @Test
+    void overlappingCallsRestoreTheOriginalHandler() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(String.valueOf(System.getenv("LD_PRELOAD")).contains("libjsig"),
+                "libjsig is preloaded: it chains handlers itself and NativeSignals stands aside");
+        int[] guarded = {SIGURG};
+        try (Arena arena = Arena.ofShared()) {
+            long before = handler(arena);
+            long replacement = before == SIG_IGN ? 0 : SIG_IGN;
+            java.util.concurrent.CountDownLatch firstInside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch secondInstalled = new java.util.concurrent.CountDownLatch(1);
+            Thread first = new Thread(() -> NativeSignals.preserving(guarded, "overlap driver 1", () -> {
+                firstInside.countDown();
+                try {
+                    secondInstalled.await(); // the second call enters and replaces the handler while this one runs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            first.start();
+            firstInside.await();
+            NativeSignals.preserving(guarded, "overlap driver 2", () -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment act = a.allocate(256);
+                    NativeSignals.sigaction(SIGURG, MemorySegment.NULL, act);
+                    act.set(ValueLayout.JAVA_LONG, 0, replacement);
+                    NativeSignals.sigaction(SIGURG, act, MemorySegment.NULL);
+                }
+                return null;
+            });
+            assertEquals(before, handler(arena), "restored when the second call ended, the first still in flight");
+            // a third call entering now must not save anything else as the original
+            NativeSignals.preserving(guarded, "overlap driver 3", () -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment act = a.allocate(256);
+                    NativeSignals.sigaction(SIGURG, MemorySegment.NULL, act);
+                    act.set(ValueLayout.JAVA_LONG, 0, replacement);
+                    NativeSignals.sigaction(SIGURG, act, MemorySegment.NULL);
+                }
+                return null;
+            });
+            secondInstalled.countDown();
+            first.join();
+            assertEquals(before, handler(arena), "the JVM's handler is in place after all calls ended");
+        }
+    }
 }
