@@ -209,6 +209,15 @@ public final class KernelCache {
         return REJECTED_IN_PROCESS.get();
     }
 
+    /**
+     * For caches kept outside this class (the SPIR-V translator's bitcode files): a damaged or refused entry, counted
+     * in {@link #rejectedInProcess()} and printed like this class's own.
+     */
+    public static void reportExternal(String what, String why) {
+        REJECTED_IN_PROCESS.incrementAndGet();
+        System.err.println("kimi-tornado kernel cache: " + what + ": " + why);
+    }
+
     private void reject(String what, String why) {
         String line = what + ": " + why;
         rejected.add(line);

@@ -6,6 +6,7 @@ import ai.kimitornado.tasks.emit.spirv.SpirvEmitter;
 import ai.kimitornado.tasks.emit.spirv.SpirvTools;
 import ai.kimitornado.tasks.emit.spirv.Spv;
 import ai.kimitornado.tasks.jit.JitPhases;
+import ai.kimitornado.tasks.jit.KernelCache;
 import ai.kimitornado.tasks.runtime.CompileRequest;
 import ai.kimitornado.tasks.runtime.TornadoRuntimeException;
 import java.io.IOException;
@@ -125,7 +126,9 @@ final class SpirvKernelCompiler {
             try {
                 return device.opencl().buildFromBinary(Files.readAllBytes(cached), emitted.entryName(), options);
             } catch (IOException | ClException e) {
-                // stale or damaged cache entry: translate again, the module is the truth
+                // stale or damaged cache entry: translate again (the module is the truth), and say so
+                KernelCache.reportExternal(cached.toString(), "bitcode of " + name + " refused (" + e.getMessage()
+                        + "); translated again and rewritten");
             }
         }
         return device.opencl().buildFromBinary(translate(emitted.module(), name, cached), emitted.entryName(), options);
