@@ -58,7 +58,7 @@ final class BenchResults {
     /**
      * One engine open's kernel loading (tornado-tasks CompileReport).
      *
-     * @param what          "cold", "fresh process, disk cache", "same process, disk cache", ...
+     * @param what          "cold", "first open, disk cache", "same process, disk cache", ...
      * @param cacheState    what was in which cache: our disk cache, our in-memory layers, the driver's own cache
      * @param wallMs        wall time of compiling/loading the kernels of every task of every graph (prepare's precompile)
      * @param bindMs        wall time of binding the tasks' arguments after that (device buffers allocated at first use):

@@ -57,7 +57,7 @@ final class DeviceBench {
 
     /** First executes of a fresh engine: compile and weight-upload times, and how the kernels were loaded. */
     private record Opened(DeviceEngine engine, RuntimeGraphExecutor executor, double compileMs, double uploadMs,
-                          CompileReport report, long cacheRejected) {
+                          CompileReport report, long cacheRejected, KernelCache.DiskReads disk) {
     }
 
     BenchResults.Device run(String deviceId) {
@@ -73,17 +73,18 @@ final class DeviceBench {
         try {
             List<Double> uploads = new ArrayList<>();
             List<BenchResults.JitOpen> opens = new ArrayList<>();
-            boolean cacheWasEmpty = cacheEntries(cache) == 0;
             Opened first = open(deviceId, cache);
             uploads.add(first.uploadMs());
-            BenchResults.JitOpen firstOpen = describe(first, cacheWasEmpty ? "cold" : first.report().phases()
-                    .count(JitPhases.Phase.DRIVER_FROM_SOURCE) == 0 ? "fresh process, disk cache" : "fresh process, disk cache partly filled",
-                    cacheWasEmpty ? "our disk cache: empty directory; front-end IR: in memory only for kernels an earlier"
-                            + " device of this run compiled; driver caches (NVIDIA ComputeCache, PoCL kcache): not cleared, they keep"
-                            + " what earlier runs left"
-                            : "our disk cache: filled by an earlier run (--jit-cache " + cache + "); in-memory layers of this device: empty;"
-                            + " front-end IR: parsed again unless an earlier device of this run compiled the kernels; driver caches: not"
-                            + " cleared, they keep what earlier runs left");
+            // our disk cache decides what the first open was (drivers' caches are not ours to clear)
+            String firstWhat = first.disk().hits() == 0 ? "cold" : first.disk().misses() == 0 ? "first open, disk cache"
+                    : "first open, disk cache partly filled";
+            BenchResults.JitOpen firstOpen = describe(first, firstWhat, firstWhat.equals("cold")
+                    ? "our disk cache: no entry for this device's kernels; front-end IR: in memory only for kernels an"
+                    + " earlier device of this run compiled; driver caches (NVIDIA ComputeCache, PoCL kcache): not cleared,"
+                    + " they keep what earlier runs left"
+                    : "our disk cache: " + first.disk().hits() + " entries found, " + first.disk().misses() + " missing (--jit-cache "
+                    + cache + "); in-memory layers of this device: empty; front-end IR: parsed again unless an earlier device"
+                    + " of this run compiled the kernels; driver caches: not cleared, they keep what earlier runs left");
             opens.add(firstOpen);
             log.printf("  %s: %s JIT %.1f ms (%s), weights %.1f ms%n", deviceId, firstOpen.what(), first.compileMs(), first.report(),
                     first.uploadMs());
@@ -102,10 +103,11 @@ final class DeviceBench {
                         warm.uploadMs());
             }
             Double coldMs = firstOpen.what().equals("cold") ? first.compileMs() : null;
-            Double cachedMs = firstOpen.what().equals("fresh process, disk cache") ? Double.valueOf(first.compileMs())
+            Double cachedMs = firstOpen.what().equals("first open, disk cache") ? Double.valueOf(first.compileMs())
                     : opens.size() > 1 ? warm.compileMs() : null;
-            String note = firstOpen.what().equals("fresh process, disk cache")
-                    ? "cachedMs: the first open of this process, every kernel from the disk cache (front end included)"
+            String note = firstOpen.what().equals("first open, disk cache")
+                    ? "cachedMs: the first open of this device in this process, every kernel from the disk cache (front end included"
+                    + " unless an earlier device of this run compiled the same kernels: run one device per process for that)"
                     : opens.size() > 1 ? "cachedMs: second open in the same process (front-end IR warm; see opens[1].cacheState);"
                     + " run bench again with the same --jit-cache DIR for the fresh-process figure"
                     : "one open only (--no-cold-jit) over an empty cache: the cached figure was not measured";
@@ -135,16 +137,6 @@ final class DeviceBench {
                 r.threads(), o.cacheRejected(), phases);
     }
 
-    /** Files in the kernel cache directory (0 when it does not exist). */
-    private static long cacheEntries(Path dir) {
-        if (!Files.isDirectory(dir)) return 0;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException("bench: cannot list the kernel cache directory " + dir, e);
-        }
-    }
-
     private Opened open(String deviceId, Path cacheDir) {
         RuntimeGraphExecutor executor = RuntimeGraphExecutor.on(deviceId, cacheDir);
         executor.setCudaGraphs(settings.cudaGraphs());
@@ -152,6 +144,7 @@ final class DeviceBench {
         List<TornadoProfilerResult> first = new ArrayList<>();
         executor.setProfileListener(first::add); // before open: random weights run their init graph while opening
         long rejectedBefore = KernelCache.rejectedInProcess();
+        KernelCache.DiskReads diskBefore = KernelCache.diskReadsInProcess();
         DeviceEngine engine = model.open(new DeviceEngine.Options(deviceId, maxContext, settings.prefillChunk(),
                 ai.kimitornado.model.graph.SamplingSpec.GREEDY, false), executor);
         engine.reset();
@@ -165,7 +158,8 @@ final class DeviceBench {
         TornadoProfilerResult head = first.get(0);
         // weights to device: their buffers are allocated when prepare binds the task arguments, then filled or uploaded
         long load = report.bindNanos() + (model.randomWeights() ? head.totalNanos() - head.compileNanos() : head.copyInNanos());
-        return new Opened(engine, executor, compile / 1e6, load / 1e6, report, KernelCache.rejectedInProcess() - rejectedBefore);
+        return new Opened(engine, executor, compile / 1e6, load / 1e6, report, KernelCache.rejectedInProcess() - rejectedBefore,
+                KernelCache.diskReadsInProcess().minus(diskBefore));
     }
 
     private List<BenchResults.Prompt> measure(DeviceEngine engine, CopyBandwidth copy) {

@@ -91,6 +91,50 @@ class BenchCommandTest {
         assertTrue(r.out().contains(" / n/a"), "table shows the missing cached figure as n/a: " + r.out());
     }
 
+    /**
+     * {@code --jit-cache DIR} run twice: the first run's open is cold, the second run's first open loads every kernel
+     * from the disk cache and is reported as the cached figure, with its phases (a fresh process is simulated: the
+     * device's programs dropped and the directory named differently, so no in-memory layer serves it).
+     */
+    @Test
+    void secondRunOverTheSameJitCacheReportsItsFirstOpenAsCached(@TempDir Path dir) throws Exception {
+        var cl = ai.kimitornado.tasks.runtime.DeviceRegistry.get().devices().stream()
+                .filter(d -> d instanceof ai.kimitornado.tasks.backend.opencl.OpenClDevice).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cl.isPresent(), "no OpenCL device");
+        String id = cl.get().id();
+        String[] common = {"bench", "--model", CliCommandsTest.TINY.toString(), "--devices", id, "--prompt-lens", "3",
+            "--gen-len", "2", "--copy-mib", "8", "--no-cold-jit"};
+        Path one = dir.resolve("one.json");
+        CliCommandsTest.Run r = CliCommandsTest.run(concat(common, "--jit-cache", dir.resolve("kc").toString(), "--json", one.toString()));
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode jit = new ObjectMapper().readTree(one.toFile()).at("/devices/0/jit");
+        assertEquals("cold", jit.at("/opens/0/what").asText(), jit.toString());
+        assertTrue(jit.get("coldMs").asDouble() > 0 && jit.get("cachedMs").isNull(), jit.toString());
+        assertTrue(jit.at("/opens/0/builtFromSource").asLong() > 0, jit.toString());
+
+        ((ai.kimitornado.tasks.backend.opencl.OpenClDevice) cl.get()).clearProgramCache();
+        Path two = dir.resolve("two.json");
+        r = CliCommandsTest.run(concat(common, "--jit-cache", dir.resolve(".").resolve("kc").toString(), "--json", two.toString()));
+        assertEquals(0, r.exit(), r.err() + r.out());
+        jit = new ObjectMapper().readTree(two.toFile()).at("/devices/0/jit");
+        JsonNode open = jit.at("/opens/0");
+        assertEquals("first open, disk cache", open.get("what").asText(), jit.toString());
+        assertTrue(jit.get("coldMs").isNull(), jit.toString());
+        assertEquals(open.get("wallMs").asDouble(), jit.get("cachedMs").asDouble(), 1e-9, jit.toString());
+        assertEquals(0, open.get("builtFromSource").asLong(), "nothing built from source: " + open);
+        assertTrue(open.get("loadedFromCache").asLong() > 0 && open.get("tasks").asInt() >= open.get("kernels").asInt(), open.toString());
+        assertEquals(0, open.get("cacheRejected").asLong(), open.toString());
+        assertTrue(open.at("/phases/driver_from_cache/count").asLong() > 0 && open.at("/phases/front_end/count").asLong() > 0,
+                open.toString());
+        assertTrue(open.get("cacheState").asText().contains("entries found"), open.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void badArgumentsGiveClearErrors() {
         String tiny = CliCommandsTest.TINY.toString();

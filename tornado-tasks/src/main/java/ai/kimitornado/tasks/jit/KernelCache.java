@@ -43,6 +43,20 @@ public final class KernelCache {
     private final AtomicLong misses = new AtomicLong();
     private final List<String> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
     private static final AtomicLong REJECTED_IN_PROCESS = new AtomicLong();
+    private static final AtomicLong DISK_HITS = new AtomicLong();
+    private static final AtomicLong DISK_MISSES = new AtomicLong();
+
+    /** Entries read from disk by every cache of this process: found whole, and missing or rejected. */
+    public record DiskReads(long hits, long misses) {
+        public DiskReads minus(DiskReads earlier) {
+            return new DiskReads(hits - earlier.hits, misses - earlier.misses);
+        }
+    }
+
+    /** bench takes the difference around an open to tell a cold open from one served by the disk cache. */
+    public static DiskReads diskReadsInProcess() {
+        return new DiskReads(DISK_HITS.get(), DISK_MISSES.get());
+    }
 
     /** Hit/miss counts of source and binary lookups; {@code rejected}: damaged entries found (also misses). */
     public record Stats(long hits, long misses, long rejected) {
@@ -168,16 +182,20 @@ public final class KernelCache {
         try {
             entry = Files.readAllBytes(f);
         } catch (NoSuchFileException e) {
+            DISK_MISSES.incrementAndGet();
             return null;
         } catch (IOException e) {
+            DISK_MISSES.incrementAndGet();
             reject(f.toString(), "unreadable (" + e + "); compiled again");
             return null;
         }
         String problem = checkEntry(entry);
         if (problem != null) {
+            DISK_MISSES.incrementAndGet();
             reject(f.toString(), problem + "; compiled again and rewritten");
             return null;
         }
+        DISK_HITS.incrementAndGet();
         return Arrays.copyOfRange(entry, HEADER_BYTES, entry.length);
     }
 
