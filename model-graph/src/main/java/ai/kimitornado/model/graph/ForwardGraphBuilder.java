@@ -36,6 +36,7 @@ import ai.kimitornado.model.kernels.MoeGroupedGateUp;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
 import ai.kimitornado.model.kernels.MoeRouterTopKWarp;
 import ai.kimitornado.model.kernels.RmsNormRows;
+import ai.kimitornado.model.kernels.RmsNormRowsWarp;
 import ai.kimitornado.model.kernels.RowGroups;
 import ai.kimitornado.model.kernels.SampleArgmaxSplit;
 import ai.kimitornado.model.kernels.SampleTopP;
@@ -591,6 +592,11 @@ final class ForwardGraphBuilder {
     }
 
     private void rmsNorm(String name, FloatArray x, BFloat16Array weight, FloatArray y) {
+        if (!REFERENCE_DECODE && WARP_DECODE && maxLocal >= WarpRows.LOCAL) { // four loads in flight, warp sums
+            launch(name, RmsNormRowsWarp.class, "apply", new long[][] {{(long) capacity * WarpRows.LOCAL}, {WarpRows.LOCAL}},
+                    ctx, x, weight, y, b.meta, d.hidden(), d.rmsEps());
+            return;
+        }
         int local = pow2AtMost(d.hidden(), maxLocal);
         launch(name, RmsNormRows.class, "apply", new long[][] {{(long) capacity * local}, {local}},
                 ctx, x, weight, y, b.meta, d.hidden(), d.rmsEps());

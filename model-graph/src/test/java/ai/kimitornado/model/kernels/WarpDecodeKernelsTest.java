@@ -119,6 +119,33 @@ class WarpDecodeKernelsTest {
         System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernels " + errKernel);
     }
 
+    @ParameterizedTest(name = "dim {0} local {1}")
+    @CsvSource({"2304, 256", "2304, 64", "100, 32", "7, 256", "1030, 128"})
+    void rmsNormWarpMatchesReferenceKernelAndOp(int dim, int localSize) {
+        TestData data = new TestData(device + " rms norm warp " + dim);
+        int local = device.equals("java") ? 32 : localSize;
+        int capacity = 3;
+        int count = 2; // the third row is past the chunk's tokens: untouched
+        float[] x = data.uniform(capacity * dim, 3f);
+        BFloat16Array w = data.bf16(dim, 1.5f);
+        FloatArray y = poisoned(capacity * dim);
+        KernelDevices.launch(device, RmsNormRowsWarp.class, "apply", dims((long) capacity * local), dims(local),
+                new KernelContext(), FloatArray.fromArray(x), w, y, meta(0, count), dim, EPS);
+        FloatArray yRef = poisoned(capacity * dim);
+        int ref = refLocal(dim);
+        KernelDevices.launch(device, RmsNormRows.class, "apply", dims((long) capacity * ref), dims(ref),
+                new KernelContext(), FloatArray.fromArray(x), w, yRef, meta(0, count), dim, EPS);
+        double err = 0;
+        for (int t = 0; t < count; t++) {
+            float[] expected = RmsNorm.apply(java.util.Arrays.copyOfRange(x, t * dim, (t + 1) * dim), widened(w, dim), EPS);
+            err = Math.max(err, assertClose("rms norm warp row " + t + " vs op", expected, 0, y, t * dim, dim, 1e-6, 1e-5));
+            assertClose("rms norm warp row " + t + " vs RmsNormRows", yRef.toHeapArray(), t * dim, y, t * dim, dim,
+                    1e-6, 1e-5);
+        }
+        assertAllNaN("rms norm warp past the chunk's count", y, count * dim, capacity * dim);
+        System.out.println("  max |Δ| vs op " + err);
+    }
+
     @ParameterizedTest(name = "D {0} E {1} slots {2} I {3}")
     @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36", "72, 4, 4, 264", "8, 3, 1, 4"})
     void moeExpertWarpKernelsMatchReferenceKernelsAndOp(int dim, int experts, int slots, int inter) {
