@@ -209,6 +209,12 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, m * k, -1, 1), bf16s(r, n * k, -1, 1),
                     poisonFloats(m * n), m, n, k};
             }, Grid.of1d(2 * 256, 256), 0),
+            entry(ai.kimitornado.tasks.emit.ptx.GpuBenchKernels.class, "gemmBf16MmaDoubleBuffered", s -> {
+                Random r = new Random(s);
+                int m = 128, n = 256, k = 128; // two groups, four k stages (both buffers, twice)
+                return new Object[] {new KernelContext(), bf16s(r, m * k, -1, 1), bf16s(r, n * k, -1, 1),
+                    poisonFloats(m * n), m, n, k};
+            }, Grid.of1d(2 * 256, 256), 0),
             // grids, local memory, barriers, atomics
             entry(GridKernels.class, "reduceLocal", s -> new Object[] {new KernelContext(),
                 floats(new Random(s), 4 * GridKernels.GROUP, -1, 1), poisonFloats(4)},

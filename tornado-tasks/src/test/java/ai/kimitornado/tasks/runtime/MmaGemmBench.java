@@ -47,23 +47,30 @@ public final class MmaGemmBench {
         }
         List<String> rows = new ArrayList<>();
         for (String device : devices) {
-            String row;
             try {
-                row = measure(device, size, size, size, runs);
+                rows.add(measure(device, false, size, size, size, runs));
+                rows.add(measure(device, true, size, size, size, runs));
             } catch (RuntimeException e) {
                 e.printStackTrace();
-                row = "{\"device\": \"" + device + "\", \"error\": \"" + e.toString().replace("\\", "\\\\").replace("\"", "'")
-                        .replace("\n", " ") + "\"}";
+                rows.add("{\"device\": \"" + device + "\", \"error\": \"" + e.toString().replace("\\", "\\\\").replace("\"", "'")
+                        .replace("\n", " ") + "\"}");
             }
-            System.out.println(row);
-            rows.add(row);
         }
-        Files.writeString(out, "{\"benchmark\": \"GpuBenchKernels.gemmBf16Mma (KernelContext.mmaBf16, bf16 in, fp32 out)\","
+        Files.writeString(out, "{\"benchmark\": \"GpuBenchKernels.gemmBf16Mma / gemmBf16MmaDoubleBuffered (KernelContext.mmaBf16, bf16 in, fp32 out)\","
                 + " \"results\": [\n  " + String.join(",\n  ", rows) + "]}\n");
     }
 
-    /** One device: m x n outputs over k; JSON with the median kernel time and TFLOPS. */
+    /** The single-buffered kernel (GpuBenchKernels.gemmBf16Mma) on one device. */
     public static String measure(String device, int m, int n, int k, int runs) {
+        return measure(device, false, m, n, k, runs);
+    }
+
+    /**
+     * One device and kernel (gemmBf16Mma, or gemmBf16MmaDoubleBuffered: two local stages, one barrier per stage):
+     * m x n outputs over k; JSON with the median kernel time and TFLOPS.
+     */
+    public static String measure(String device, boolean doubleBuffered, int m, int n, int k, int runs) {
+        String kernel = doubleBuffered ? "gemmBf16MmaDoubleBuffered" : "gemmBf16Mma";
         int block = GpuBenchKernels.MMA_BLOCK;
         if (m % block != 0 || n % block != 0 || k % GpuBenchKernels.MMA_BK != 0) {
             throw new IllegalArgumentException("gemmBf16Mma needs m, n multiples of " + block + " and k of "
@@ -83,7 +90,8 @@ public final class MmaGemmBench {
         c.init(Float.NaN);
         TaskGraph g = new TaskGraph("mma")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, w, c)
-                .task("gemm", GpuBenchKernels::gemmBf16Mma, new KernelContext(), a, w, c, m, n, k)
+                .task("gemm", doubleBuffered ? GpuBenchKernels::gemmBf16MmaDoubleBuffered : GpuBenchKernels::gemmBf16Mma,
+                        new KernelContext(), a, w, c, m, n, k)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, c);
         WorkerGrid1D grid = new WorkerGrid1D((long) (m / block) * (n / block) * GpuBenchKernels.MMA_GEMM_THREADS);
         grid.setLocalWork(GpuBenchKernels.MMA_GEMM_THREADS);
@@ -103,11 +111,11 @@ public final class MmaGemmBench {
         Arrays.sort(nanos);
         double median = nanos[runs / 2] / 1e9;
         double tflops = 2.0 * m * n * k / median / 1e12;
-        System.out.printf(Locale.ROOT, "%s: gemmBf16Mma %d x %d x %d: median %.3f ms (min %.3f), %.1f TFLOPS, tensor cores %s,"
-                        + " worst rel err %.2e (seed %d)%n", device, m, n, k, median * 1e3, nanos[0] / 1e6, tflops, nativeMma, worst, seed);
-        return String.format(Locale.ROOT, "{\"device\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"tensor_cores\": %s,"
+        System.out.printf(Locale.ROOT, "%s: %s %d x %d x %d: median %.3f ms (min %.3f), %.1f TFLOPS, tensor cores %s,"
+                        + " worst rel err %.2e (seed %d)%n", device, kernel, m, n, k, median * 1e3, nanos[0] / 1e6, tflops, nativeMma, worst, seed);
+        return String.format(Locale.ROOT, "{\"device\": \"%s\", \"kernel\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"tensor_cores\": %s,"
                         + " \"median_ms\": %.4f, \"min_ms\": %.4f, \"tflops\": %.2f, \"runs\": %d, \"worst_rel_err\": %.3e, \"seed\": %d}",
-                device, m, n, k, nativeMma, median * 1e3, nanos[0] / 1e6, tflops, runs, worst, seed);
+                device, kernel, m, n, k, nativeMma, median * 1e3, nanos[0] / 1e6, tflops, runs, worst, seed);
     }
 
     /** Sampled outputs against a float64 dot product: |device - exact| / Σ|products| must stay below 1e-5. */
@@ -124,7 +132,7 @@ public final class MmaGemmBench {
             }
             double err = Math.abs(c.get(i * n + j) - exact) / (magnitude + 1e-30);
             if (!(err <= 1e-5)) {
-                throw new IllegalStateException("gemmBf16Mma out[" + i + "][" + j + "] = " + c.get(i * n + j) + ", expected "
+                throw new IllegalStateException("gemm out[" + i + "][" + j + "] = " + c.get(i * n + j) + ", expected "
                         + exact + " (seed " + seed + ")");
             }
             worst = Math.max(worst, err);

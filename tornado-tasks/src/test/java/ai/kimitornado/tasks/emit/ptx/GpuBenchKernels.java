@@ -423,6 +423,215 @@ public final class GpuBenchKernels {
         storePair(out, (row0 + wm + 48 + g + 8) * n + col0 + wn + 24 + 2 * t, c33_2, c33_3);
     }
 
+    /**
+     * {@link #gemmBf16Mma} with two local-memory stages (2 x 20 KiB): the next stage is stored into the other buffer
+     * after this stage's MMAs, so one barrier per 32-wide k stage instead of two. Same shapes, grid and results.
+     */
+    public static void gemmBf16MmaDoubleBuffered(KernelContext ctx, BFloat16Array a, BFloat16Array w, FloatArray out, int m, int n, int k) {
+        int[] sA = ctx.allocateIntLocalArray(2 * MMA_BLOCK * MMA_ROW_INTS); // [2 stages][128 rows of a][32 bf16 + pad]
+        int[] sW = ctx.allocateIntLocalArray(2 * MMA_BLOCK * MMA_ROW_INTS); // [2 stages][128 rows of w][32 bf16 + pad]
+        int tid = ctx.localIdx;
+        int warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+        int blocksN = n / MMA_BLOCK;
+        int row0 = (ctx.groupIdx / blocksN) * MMA_BLOCK, col0 = (ctx.groupIdx % blocksN) * MMA_BLOCK;
+        int wm = (warp >> 2) * 64, wn = (warp & 3) * 32; // this warp's block inside the group's
+        // staging: work-item tid moves 8-byte chunks tid + 256 j (j = 0..3): row = chunk / 8, quad = chunk % 8
+        int sRow = tid >> 3, sQuad = tid & 7;
+        int aAt = (row0 + sRow) * k + 4 * sQuad, wAt = (col0 + sRow) * k + 4 * sQuad;
+        int rowStride = 32 * k; // 32 rows further per j
+        long pa0 = a.getBits4(aAt), pw0 = w.getBits4(wAt);
+        long pa1 = a.getBits4(aAt + 1 * rowStride), pw1 = w.getBits4(wAt + 1 * rowStride);
+        long pa2 = a.getBits4(aAt + 2 * rowStride), pw2 = w.getBits4(wAt + 2 * rowStride);
+        long pa3 = a.getBits4(aAt + 3 * rowStride), pw3 = w.getBits4(wAt + 3 * rowStride);
+        float c00_0 = 0f, c00_1 = 0f, c00_2 = 0f, c00_3 = 0f;
+        float c01_0 = 0f, c01_1 = 0f, c01_2 = 0f, c01_3 = 0f;
+        float c02_0 = 0f, c02_1 = 0f, c02_2 = 0f, c02_3 = 0f;
+        float c03_0 = 0f, c03_1 = 0f, c03_2 = 0f, c03_3 = 0f;
+        float c10_0 = 0f, c10_1 = 0f, c10_2 = 0f, c10_3 = 0f;
+        float c11_0 = 0f, c11_1 = 0f, c11_2 = 0f, c11_3 = 0f;
+        float c12_0 = 0f, c12_1 = 0f, c12_2 = 0f, c12_3 = 0f;
+        float c13_0 = 0f, c13_1 = 0f, c13_2 = 0f, c13_3 = 0f;
+        float c20_0 = 0f, c20_1 = 0f, c20_2 = 0f, c20_3 = 0f;
+        float c21_0 = 0f, c21_1 = 0f, c21_2 = 0f, c21_3 = 0f;
+        float c22_0 = 0f, c22_1 = 0f, c22_2 = 0f, c22_3 = 0f;
+        float c23_0 = 0f, c23_1 = 0f, c23_2 = 0f, c23_3 = 0f;
+        float c30_0 = 0f, c30_1 = 0f, c30_2 = 0f, c30_3 = 0f;
+        float c31_0 = 0f, c31_1 = 0f, c31_2 = 0f, c31_3 = 0f;
+        float c32_0 = 0f, c32_1 = 0f, c32_2 = 0f, c32_3 = 0f;
+        float c33_0 = 0f, c33_1 = 0f, c33_2 = 0f, c33_3 = 0f;
+        int sOwn = sRow * MMA_ROW_INTS + 2 * sQuad;
+        int fa = (wm + g) * MMA_ROW_INTS + t, fw = (wn + g) * MMA_ROW_INTS + t; // fragment bases (row g, ints t)
+        // stage 0 into buffer 0; then per stage: prefetch the next from global, MMAs on this buffer, the next into the
+        // other buffer, ONE barrier (the other buffer was last read before the previous barrier)
+        sA[sOwn] = (int) pa0;
+        sA[sOwn + 1] = (int) (pa0 >>> 32);
+        sW[sOwn] = (int) pw0;
+        sW[sOwn + 1] = (int) (pw0 >>> 32);
+        sA[sOwn + 1 * 32 * MMA_ROW_INTS] = (int) pa1;
+        sA[sOwn + 1 * 32 * MMA_ROW_INTS + 1] = (int) (pa1 >>> 32);
+        sW[sOwn + 1 * 32 * MMA_ROW_INTS] = (int) pw1;
+        sW[sOwn + 1 * 32 * MMA_ROW_INTS + 1] = (int) (pw1 >>> 32);
+        sA[sOwn + 2 * 32 * MMA_ROW_INTS] = (int) pa2;
+        sA[sOwn + 2 * 32 * MMA_ROW_INTS + 1] = (int) (pa2 >>> 32);
+        sW[sOwn + 2 * 32 * MMA_ROW_INTS] = (int) pw2;
+        sW[sOwn + 2 * 32 * MMA_ROW_INTS + 1] = (int) (pw2 >>> 32);
+        sA[sOwn + 3 * 32 * MMA_ROW_INTS] = (int) pa3;
+        sA[sOwn + 3 * 32 * MMA_ROW_INTS + 1] = (int) (pa3 >>> 32);
+        sW[sOwn + 3 * 32 * MMA_ROW_INTS] = (int) pw3;
+        sW[sOwn + 3 * 32 * MMA_ROW_INTS + 1] = (int) (pw3 >>> 32);
+        ctx.localBarrier();
+        for (int k0 = 0, cur = 0; k0 < k; k0 += MMA_BK, cur ^= MMA_BLOCK * MMA_ROW_INTS) {
+            boolean more = k0 + MMA_BK < k;
+            if (more) { // prefetch the next stage: its loads overlap this stage's MMAs
+                pa0 = a.getBits4(aAt + k0 + MMA_BK);
+                pw0 = w.getBits4(wAt + k0 + MMA_BK);
+                pa1 = a.getBits4(aAt + k0 + MMA_BK + 1 * rowStride);
+                pw1 = w.getBits4(wAt + k0 + MMA_BK + 1 * rowStride);
+                pa2 = a.getBits4(aAt + k0 + MMA_BK + 2 * rowStride);
+                pw2 = w.getBits4(wAt + k0 + MMA_BK + 2 * rowStride);
+                pa3 = a.getBits4(aAt + k0 + MMA_BK + 3 * rowStride);
+                pw3 = w.getBits4(wAt + k0 + MMA_BK + 3 * rowStride);
+            }
+            int ca = cur + fa, cw = cur + fw; // this stage's buffer
+            { // k step 0..15 of the stage: fragments, then 16 MMAs
+                int a00 = sA[ca], a01 = sA[ca + (8 * MMA_ROW_INTS)], a02 = sA[ca + 4], a03 = sA[ca + (8 * MMA_ROW_INTS + 4)];
+                int a10 = sA[ca + (16 * MMA_ROW_INTS)], a11 = sA[ca + (16 * MMA_ROW_INTS + 8 * MMA_ROW_INTS)], a12 = sA[ca + (16 * MMA_ROW_INTS + 4)], a13 = sA[ca + (16 * MMA_ROW_INTS + 8 * MMA_ROW_INTS + 4)];
+                int a20 = sA[ca + (32 * MMA_ROW_INTS)], a21 = sA[ca + (32 * MMA_ROW_INTS + 8 * MMA_ROW_INTS)], a22 = sA[ca + (32 * MMA_ROW_INTS + 4)], a23 = sA[ca + (32 * MMA_ROW_INTS + 8 * MMA_ROW_INTS + 4)];
+                int a30 = sA[ca + (48 * MMA_ROW_INTS)], a31 = sA[ca + (48 * MMA_ROW_INTS + 8 * MMA_ROW_INTS)], a32 = sA[ca + (48 * MMA_ROW_INTS + 4)], a33 = sA[ca + (48 * MMA_ROW_INTS + 8 * MMA_ROW_INTS + 4)];
+                int b00 = sW[cw], b01 = sW[cw + 4];
+                int b10 = sW[cw + (8 * MMA_ROW_INTS)], b11 = sW[cw + (8 * MMA_ROW_INTS + 4)];
+                int b20 = sW[cw + (16 * MMA_ROW_INTS)], b21 = sW[cw + (16 * MMA_ROW_INTS + 4)];
+                int b30 = sW[cw + (24 * MMA_ROW_INTS)], b31 = sW[cw + (24 * MMA_ROW_INTS + 4)];
+                ctx.mmaBf16(a00, a01, a02, a03, b00, b01, c00_0, c00_1, c00_2, c00_3);
+                c00_0 = ctx.mmaResult(0); c00_1 = ctx.mmaResult(1); c00_2 = ctx.mmaResult(2); c00_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b10, b11, c01_0, c01_1, c01_2, c01_3);
+                c01_0 = ctx.mmaResult(0); c01_1 = ctx.mmaResult(1); c01_2 = ctx.mmaResult(2); c01_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b20, b21, c02_0, c02_1, c02_2, c02_3);
+                c02_0 = ctx.mmaResult(0); c02_1 = ctx.mmaResult(1); c02_2 = ctx.mmaResult(2); c02_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b30, b31, c03_0, c03_1, c03_2, c03_3);
+                c03_0 = ctx.mmaResult(0); c03_1 = ctx.mmaResult(1); c03_2 = ctx.mmaResult(2); c03_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b00, b01, c10_0, c10_1, c10_2, c10_3);
+                c10_0 = ctx.mmaResult(0); c10_1 = ctx.mmaResult(1); c10_2 = ctx.mmaResult(2); c10_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b10, b11, c11_0, c11_1, c11_2, c11_3);
+                c11_0 = ctx.mmaResult(0); c11_1 = ctx.mmaResult(1); c11_2 = ctx.mmaResult(2); c11_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b20, b21, c12_0, c12_1, c12_2, c12_3);
+                c12_0 = ctx.mmaResult(0); c12_1 = ctx.mmaResult(1); c12_2 = ctx.mmaResult(2); c12_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b30, b31, c13_0, c13_1, c13_2, c13_3);
+                c13_0 = ctx.mmaResult(0); c13_1 = ctx.mmaResult(1); c13_2 = ctx.mmaResult(2); c13_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b00, b01, c20_0, c20_1, c20_2, c20_3);
+                c20_0 = ctx.mmaResult(0); c20_1 = ctx.mmaResult(1); c20_2 = ctx.mmaResult(2); c20_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b10, b11, c21_0, c21_1, c21_2, c21_3);
+                c21_0 = ctx.mmaResult(0); c21_1 = ctx.mmaResult(1); c21_2 = ctx.mmaResult(2); c21_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b20, b21, c22_0, c22_1, c22_2, c22_3);
+                c22_0 = ctx.mmaResult(0); c22_1 = ctx.mmaResult(1); c22_2 = ctx.mmaResult(2); c22_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b30, b31, c23_0, c23_1, c23_2, c23_3);
+                c23_0 = ctx.mmaResult(0); c23_1 = ctx.mmaResult(1); c23_2 = ctx.mmaResult(2); c23_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b00, b01, c30_0, c30_1, c30_2, c30_3);
+                c30_0 = ctx.mmaResult(0); c30_1 = ctx.mmaResult(1); c30_2 = ctx.mmaResult(2); c30_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b10, b11, c31_0, c31_1, c31_2, c31_3);
+                c31_0 = ctx.mmaResult(0); c31_1 = ctx.mmaResult(1); c31_2 = ctx.mmaResult(2); c31_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b20, b21, c32_0, c32_1, c32_2, c32_3);
+                c32_0 = ctx.mmaResult(0); c32_1 = ctx.mmaResult(1); c32_2 = ctx.mmaResult(2); c32_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b30, b31, c33_0, c33_1, c33_2, c33_3);
+                c33_0 = ctx.mmaResult(0); c33_1 = ctx.mmaResult(1); c33_2 = ctx.mmaResult(2); c33_3 = ctx.mmaResult(3);
+            }
+            { // k step 16..31 of the stage
+                int a00 = sA[ca + 8], a01 = sA[ca + (8 + 8 * MMA_ROW_INTS)], a02 = sA[ca + (8 + 4)], a03 = sA[ca + (8 + 8 * MMA_ROW_INTS + 4)];
+                int a10 = sA[ca + (16 * MMA_ROW_INTS + 8)], a11 = sA[ca + (16 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS)], a12 = sA[ca + (16 * MMA_ROW_INTS + 8 + 4)], a13 = sA[ca + (16 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS + 4)];
+                int a20 = sA[ca + (32 * MMA_ROW_INTS + 8)], a21 = sA[ca + (32 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS)], a22 = sA[ca + (32 * MMA_ROW_INTS + 8 + 4)], a23 = sA[ca + (32 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS + 4)];
+                int a30 = sA[ca + (48 * MMA_ROW_INTS + 8)], a31 = sA[ca + (48 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS)], a32 = sA[ca + (48 * MMA_ROW_INTS + 8 + 4)], a33 = sA[ca + (48 * MMA_ROW_INTS + 8 + 8 * MMA_ROW_INTS + 4)];
+                int b00 = sW[cw + 8], b01 = sW[cw + (8 + 4)];
+                int b10 = sW[cw + (8 * MMA_ROW_INTS + 8)], b11 = sW[cw + (8 * MMA_ROW_INTS + 8 + 4)];
+                int b20 = sW[cw + (16 * MMA_ROW_INTS + 8)], b21 = sW[cw + (16 * MMA_ROW_INTS + 8 + 4)];
+                int b30 = sW[cw + (24 * MMA_ROW_INTS + 8)], b31 = sW[cw + (24 * MMA_ROW_INTS + 8 + 4)];
+                ctx.mmaBf16(a00, a01, a02, a03, b00, b01, c00_0, c00_1, c00_2, c00_3);
+                c00_0 = ctx.mmaResult(0); c00_1 = ctx.mmaResult(1); c00_2 = ctx.mmaResult(2); c00_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b10, b11, c01_0, c01_1, c01_2, c01_3);
+                c01_0 = ctx.mmaResult(0); c01_1 = ctx.mmaResult(1); c01_2 = ctx.mmaResult(2); c01_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b20, b21, c02_0, c02_1, c02_2, c02_3);
+                c02_0 = ctx.mmaResult(0); c02_1 = ctx.mmaResult(1); c02_2 = ctx.mmaResult(2); c02_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a00, a01, a02, a03, b30, b31, c03_0, c03_1, c03_2, c03_3);
+                c03_0 = ctx.mmaResult(0); c03_1 = ctx.mmaResult(1); c03_2 = ctx.mmaResult(2); c03_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b00, b01, c10_0, c10_1, c10_2, c10_3);
+                c10_0 = ctx.mmaResult(0); c10_1 = ctx.mmaResult(1); c10_2 = ctx.mmaResult(2); c10_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b10, b11, c11_0, c11_1, c11_2, c11_3);
+                c11_0 = ctx.mmaResult(0); c11_1 = ctx.mmaResult(1); c11_2 = ctx.mmaResult(2); c11_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b20, b21, c12_0, c12_1, c12_2, c12_3);
+                c12_0 = ctx.mmaResult(0); c12_1 = ctx.mmaResult(1); c12_2 = ctx.mmaResult(2); c12_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a10, a11, a12, a13, b30, b31, c13_0, c13_1, c13_2, c13_3);
+                c13_0 = ctx.mmaResult(0); c13_1 = ctx.mmaResult(1); c13_2 = ctx.mmaResult(2); c13_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b00, b01, c20_0, c20_1, c20_2, c20_3);
+                c20_0 = ctx.mmaResult(0); c20_1 = ctx.mmaResult(1); c20_2 = ctx.mmaResult(2); c20_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b10, b11, c21_0, c21_1, c21_2, c21_3);
+                c21_0 = ctx.mmaResult(0); c21_1 = ctx.mmaResult(1); c21_2 = ctx.mmaResult(2); c21_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b20, b21, c22_0, c22_1, c22_2, c22_3);
+                c22_0 = ctx.mmaResult(0); c22_1 = ctx.mmaResult(1); c22_2 = ctx.mmaResult(2); c22_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a20, a21, a22, a23, b30, b31, c23_0, c23_1, c23_2, c23_3);
+                c23_0 = ctx.mmaResult(0); c23_1 = ctx.mmaResult(1); c23_2 = ctx.mmaResult(2); c23_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b00, b01, c30_0, c30_1, c30_2, c30_3);
+                c30_0 = ctx.mmaResult(0); c30_1 = ctx.mmaResult(1); c30_2 = ctx.mmaResult(2); c30_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b10, b11, c31_0, c31_1, c31_2, c31_3);
+                c31_0 = ctx.mmaResult(0); c31_1 = ctx.mmaResult(1); c31_2 = ctx.mmaResult(2); c31_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b20, b21, c32_0, c32_1, c32_2, c32_3);
+                c32_0 = ctx.mmaResult(0); c32_1 = ctx.mmaResult(1); c32_2 = ctx.mmaResult(2); c32_3 = ctx.mmaResult(3);
+                ctx.mmaBf16(a30, a31, a32, a33, b30, b31, c33_0, c33_1, c33_2, c33_3);
+                c33_0 = ctx.mmaResult(0); c33_1 = ctx.mmaResult(1); c33_2 = ctx.mmaResult(2); c33_3 = ctx.mmaResult(3);
+            }
+            if (more) {
+                int next = cur ^ (MMA_BLOCK * MMA_ROW_INTS);
+                sA[next + sOwn] = (int) pa0;
+                sA[next + sOwn + 1] = (int) (pa0 >>> 32);
+                sW[next + sOwn] = (int) pw0;
+                sW[next + sOwn + 1] = (int) (pw0 >>> 32);
+                sA[next + sOwn + 1 * 32 * MMA_ROW_INTS] = (int) pa1;
+                sA[next + sOwn + 1 * 32 * MMA_ROW_INTS + 1] = (int) (pa1 >>> 32);
+                sW[next + sOwn + 1 * 32 * MMA_ROW_INTS] = (int) pw1;
+                sW[next + sOwn + 1 * 32 * MMA_ROW_INTS + 1] = (int) (pw1 >>> 32);
+                sA[next + sOwn + 2 * 32 * MMA_ROW_INTS] = (int) pa2;
+                sA[next + sOwn + 2 * 32 * MMA_ROW_INTS + 1] = (int) (pa2 >>> 32);
+                sW[next + sOwn + 2 * 32 * MMA_ROW_INTS] = (int) pw2;
+                sW[next + sOwn + 2 * 32 * MMA_ROW_INTS + 1] = (int) (pw2 >>> 32);
+                sA[next + sOwn + 3 * 32 * MMA_ROW_INTS] = (int) pa3;
+                sA[next + sOwn + 3 * 32 * MMA_ROW_INTS + 1] = (int) (pa3 >>> 32);
+                sW[next + sOwn + 3 * 32 * MMA_ROW_INTS] = (int) pw3;
+                sW[next + sOwn + 3 * 32 * MMA_ROW_INTS + 1] = (int) (pw3 >>> 32);
+            }
+            ctx.localBarrier();
+        }
+        storePair(out, (row0 + wm + g) * n + col0 + wn + 2 * t, c00_0, c00_1);
+        storePair(out, (row0 + wm + g + 8) * n + col0 + wn + 2 * t, c00_2, c00_3);
+        storePair(out, (row0 + wm + g) * n + col0 + wn + 8 + 2 * t, c01_0, c01_1);
+        storePair(out, (row0 + wm + g + 8) * n + col0 + wn + 8 + 2 * t, c01_2, c01_3);
+        storePair(out, (row0 + wm + g) * n + col0 + wn + 16 + 2 * t, c02_0, c02_1);
+        storePair(out, (row0 + wm + g + 8) * n + col0 + wn + 16 + 2 * t, c02_2, c02_3);
+        storePair(out, (row0 + wm + g) * n + col0 + wn + 24 + 2 * t, c03_0, c03_1);
+        storePair(out, (row0 + wm + g + 8) * n + col0 + wn + 24 + 2 * t, c03_2, c03_3);
+        storePair(out, (row0 + wm + 16 + g) * n + col0 + wn + 2 * t, c10_0, c10_1);
+        storePair(out, (row0 + wm + 16 + g + 8) * n + col0 + wn + 2 * t, c10_2, c10_3);
+        storePair(out, (row0 + wm + 16 + g) * n + col0 + wn + 8 + 2 * t, c11_0, c11_1);
+        storePair(out, (row0 + wm + 16 + g + 8) * n + col0 + wn + 8 + 2 * t, c11_2, c11_3);
+        storePair(out, (row0 + wm + 16 + g) * n + col0 + wn + 16 + 2 * t, c12_0, c12_1);
+        storePair(out, (row0 + wm + 16 + g + 8) * n + col0 + wn + 16 + 2 * t, c12_2, c12_3);
+        storePair(out, (row0 + wm + 16 + g) * n + col0 + wn + 24 + 2 * t, c13_0, c13_1);
+        storePair(out, (row0 + wm + 16 + g + 8) * n + col0 + wn + 24 + 2 * t, c13_2, c13_3);
+        storePair(out, (row0 + wm + 32 + g) * n + col0 + wn + 2 * t, c20_0, c20_1);
+        storePair(out, (row0 + wm + 32 + g + 8) * n + col0 + wn + 2 * t, c20_2, c20_3);
+        storePair(out, (row0 + wm + 32 + g) * n + col0 + wn + 8 + 2 * t, c21_0, c21_1);
+        storePair(out, (row0 + wm + 32 + g + 8) * n + col0 + wn + 8 + 2 * t, c21_2, c21_3);
+        storePair(out, (row0 + wm + 32 + g) * n + col0 + wn + 16 + 2 * t, c22_0, c22_1);
+        storePair(out, (row0 + wm + 32 + g + 8) * n + col0 + wn + 16 + 2 * t, c22_2, c22_3);
+        storePair(out, (row0 + wm + 32 + g) * n + col0 + wn + 24 + 2 * t, c23_0, c23_1);
+        storePair(out, (row0 + wm + 32 + g + 8) * n + col0 + wn + 24 + 2 * t, c23_2, c23_3);
+        storePair(out, (row0 + wm + 48 + g) * n + col0 + wn + 2 * t, c30_0, c30_1);
+        storePair(out, (row0 + wm + 48 + g + 8) * n + col0 + wn + 2 * t, c30_2, c30_3);
+        storePair(out, (row0 + wm + 48 + g) * n + col0 + wn + 8 + 2 * t, c31_0, c31_1);
+        storePair(out, (row0 + wm + 48 + g + 8) * n + col0 + wn + 8 + 2 * t, c31_2, c31_3);
+        storePair(out, (row0 + wm + 48 + g) * n + col0 + wn + 16 + 2 * t, c32_0, c32_1);
+        storePair(out, (row0 + wm + 48 + g + 8) * n + col0 + wn + 16 + 2 * t, c32_2, c32_3);
+        storePair(out, (row0 + wm + 48 + g) * n + col0 + wn + 24 + 2 * t, c33_0, c33_1);
+        storePair(out, (row0 + wm + 48 + g + 8) * n + col0 + wn + 24 + 2 * t, c33_2, c33_3);
+    }
+
     private static void storePair(FloatArray out, int at, float x, float y) {
         out.set(at, x);
         out.set(at + 1, y);
