@@ -191,6 +191,13 @@ public final class Catalogue {
                 return new Object[] {new KernelContext(), bf16s(r, tiles * 256, -2, 2), bf16s(r, tiles * 128, -2, 2),
                     floats(r, tiles * 128, -4, 4), poisonFloats(tiles * 128)};
             }, Grid.of1d(4 * 64, 64), 0),
+            // products and sums in the fp32 subnormal range: every backend keeps subnormals (no flush to zero)
+            new CatalogueEntry("MmaKernels.tiles[subnormal]", KernelRef.of(MmaKernels.class, "tiles"), s -> {
+                Random r = new Random(s);
+                int tiles = 4 * MmaKernels.TILES_PER_GROUP;
+                return new Object[] {new KernelContext(), bf16s(r, tiles * 256, -2e-19f, 2e-19f),
+                    bf16s(r, tiles * 128, -2e-19f, 2e-19f), floats(r, tiles * 128, -4e-38f, 4e-38f), poisonFloats(tiles * 128)};
+            }, Grid.of1d(4 * 64, 64), 0),
             new CatalogueEntry("MmaKernels.tilesWithShuffles[2d]", KernelRef.of(MmaKernels.class, "tilesWithShuffles"), s -> {
                 Random r = new Random(s);
                 int tiles = 4 * MmaKernels.TILES_PER_GROUP;
