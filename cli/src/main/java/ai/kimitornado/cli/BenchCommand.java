@@ -73,8 +73,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-cuda-graph", description = "On cuda devices launch every kernel instead of replaying captured CUDA graphs.")
     boolean noCudaGraph;
 
-    @Option(names = "--no-cold-jit", description = "Open the engine once (saves one weight upload on big models): that open compiles into an empty"
-            + " cache, so it is reported as the cold JIT time and the cached time is n/a.")
+    @Option(names = "--no-cold-jit", description = "Open the engine once (saves one weight upload on big models): over an empty"
+            + " cache that open is the cold JIT time and the cached time is n/a; over a --jit-cache DIR an earlier run filled, it is"
+            + " the cached time (first open of the process) and the cold time is n/a.")
     boolean noColdJit;
 
     @Option(names = "--jit-cache", paramLabel = "DIR", description = "Kernel cache directory to use and keep (default: a temporary"
