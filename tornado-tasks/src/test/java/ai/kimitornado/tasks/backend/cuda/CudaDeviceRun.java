@@ -73,7 +73,8 @@ public final class CudaDeviceRun {
         double copyGBs = copyBandwidth();
         section("gemv_bf16", () -> gemvs(copyGBs));
         section("math_ulp", this::mathAccuracy);
-        section("mma_gemm", () -> ai.kimitornado.tasks.runtime.MmaGemmBench.measure(d.id(), 4096, 4096, 4096, 20));
+        section("mma_gemm", () -> "[" + ai.kimitornado.tasks.runtime.MmaGemmBench.measure(d.id(), false, 4096, 4096, 4096, 20)
+                + ", " + ai.kimitornado.tasks.runtime.MmaGemmBench.measure(d.id(), true, 4096, 4096, 4096, 20) + "]");
         section("catalogue", this::catalogue);
         String text = "{\n  " + String.join(",\n  ", json) + "\n}\n";
         Files.writeString(out.resolve("cuda-h200.json"), text);
