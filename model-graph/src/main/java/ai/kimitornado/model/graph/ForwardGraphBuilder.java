@@ -8,6 +8,7 @@ import ai.kimitornado.model.kernels.GemmSplitKSum;
 import ai.kimitornado.model.kernels.KdaChunkPrefill;
 import ai.kimitornado.model.kernels.KdaConvSiluNorm;
 import ai.kimitornado.model.kernels.KdaGates;
+import ai.kimitornado.model.kernels.KdaGatesWarp;
 import ai.kimitornado.model.kernels.KdaRecurrentSplit;
 import ai.kimitornado.model.kernels.KernelLimits;
 import ai.kimitornado.model.kernels.LastRowSelect;
@@ -255,14 +256,24 @@ final class ForwardGraphBuilder {
         }
         boolean splitRecurrence = form == KdaForm.RECURRENT || KDA_PREFILL_BY_SPLIT_RECURRENCE;
         int rawGates = splitRecurrence && capacity > 1 ? 1 : 0;
-        if (rawGates == 0) { // decode: both gates with their epilogues in one launch
+        boolean gbInGates = rawGates == 0 && warpDecode();
+        if (gbInGates) { // decode on warp kernels: forget gate, output gate (g_b) and β in one launch
+            warpRows(p + "gates", 1, dk); // checks rank % 4
+            warpRows(p + "b_proj", 1, hid);
+            launch(p + "gates", KdaGatesWarp.class, "apply",
+                    new long[][] {{KdaGatesWarp.groups(ch, heads) * KdaGatesWarp.LOCAL}, {KdaGatesWarp.LOCAL}},
+                    ctx, b.fLow, k.fbProj(), k.dtBias(), k.aLog(), b.gLow, k.gbProj(), k.bProj(), b.xn, b.g, b.gate,
+                    b.beta, b.meta, ch, dk, dk, heads, hid);
+        } else if (rawGates == 0) { // decode: both gates with their epilogues in one launch
             launch(p + "gates", KdaGates.class, "apply", rowGroups(ch + heads, dk),
                     ctx, b.fLow, k.fbProj(), k.dtBias(), k.aLog(), k.bProj(), b.xn, b.g, b.beta, b.meta, ch, dk, dk, heads, hid);
         } else { // prefill: the gate projections as GEMMs; the recurrence applies softplus/exp and sigmoid
             linear(p + "f_b", k.fbProj(), b.fLow, b.g, ch, dk, false);
             linear(p + "b_proj", k.bProj(), b.xn, b.beta, heads, hid, false);
         }
-        linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
+        if (!gbInGates) {
+            linear(p + "g_b", k.gbProj(), b.gLow, b.gate, ch, dk, false);
+        }
         if (splitRecurrence) {
             // value columns split across work-groups: heads·dv/cols groups, the state slice in local memory
             int cols = Math.min(KdaRecurrentSplit.MAX_COLS, maxLocal);

@@ -119,6 +119,52 @@ class WarpDecodeKernelsTest {
         System.out.println("  " + g + ": max |Δ| vs op " + err + ", vs reference kernels " + errKernel);
     }
 
+    @ParameterizedTest(name = "heads {0} dk {1} dim {2}")
+    @CsvSource({"32, 128, 2304", "4, 16, 64", "3, 8, 40", "5, 4, 100"})
+    void kdaGatesWarpMatchesKdaGatesAndGbGemv(int heads, int dk, int dim) {
+        TestData data = new TestData(device + " kda gates warp " + heads + "x" + dk + " dim " + dim);
+        int channels = heads * dk;
+        int rank = dk;
+        float[] fLow = data.uniform(rank, 2f);
+        float[] gLow = data.uniform(rank, 2f);
+        BFloat16Array fb = data.bf16(channels * rank, 0.5f);
+        BFloat16Array gb = data.bf16(channels * rank, 0.5f);
+        float[] dtBias = data.uniform(channels, 3f);
+        float[] aLog = data.uniform(heads, 2f);
+        aLog[0] = 2.8f; // A ≈ 16: strong decays
+        BFloat16Array wb = data.bf16(heads * dim, 0.2f);
+        float[] x = data.uniform(dim, 1f);
+        fLow[0] = 40f; // one channel past the softplus threshold (20)
+        FloatArray g = poisoned(channels + 2);
+        FloatArray gate = poisoned(channels + 2);
+        FloatArray beta = poisoned(heads + 2);
+        KernelDevices.launch(device, KdaGatesWarp.class, "apply", dims(KdaGatesWarp.groups(channels, heads)
+                        * KdaGatesWarp.LOCAL), dims(KdaGatesWarp.LOCAL), new KernelContext(), FloatArray.fromArray(fLow), fb,
+                FloatArray.fromArray(dtBias), FloatArray.fromArray(aLog), FloatArray.fromArray(gLow), gb, wb,
+                FloatArray.fromArray(x), g, gate, beta, meta(0, 1), channels, rank, dk, heads, dim);
+        // reference kernels: KdaGates (g, β) and the g_b GEMV
+        FloatArray gRef = poisoned(channels);
+        FloatArray betaRef = poisoned(heads);
+        int ref = refLocal(rank);
+        KernelDevices.launch(device, KdaGates.class, "apply", dims((channels + heads) * (long) ref, 1), dims(ref, 1),
+                new KernelContext(), FloatArray.fromArray(fLow), fb, FloatArray.fromArray(dtBias),
+                FloatArray.fromArray(aLog), wb, FloatArray.fromArray(x), gRef, betaRef, meta(0, 1), channels, rank, dk,
+                heads, dim);
+        FloatArray gateRef = poisoned(channels);
+        KernelDevices.launch(device, MatVecBf16.class, "matVec", dims((long) channels * ref, 1), dims(ref, 1),
+                new KernelContext(), gb, 0, FloatArray.fromArray(gLow), gateRef, meta(0, 1), channels, rank, 0);
+        double eg = assertClose("g vs KdaGates", gRef.toHeapArray(), 0, g, 0, channels, 1e-5, 1e-4);
+        double eb = assertClose("beta vs KdaGates", betaRef.toHeapArray(), 0, beta, 0, heads, 1e-6, 1e-5);
+        double eGate = assertClose("gate vs g_b GEMV", gateRef.toHeapArray(), 0, gate, 0, channels, 1e-5, 1e-4);
+        float[] expectedGate = new float[channels];
+        TestData.matrix("gb", gb, 0, channels, rank).matVec(gLow, 0, expectedGate, 0);
+        assertClose("gate vs op", expectedGate, 0, gate, 0, channels, 1e-5, 1e-4);
+        assertAllNaN("g past the channels", g, channels, channels + 2);
+        assertAllNaN("gate past the channels", gate, channels, channels + 2);
+        assertAllNaN("beta past the heads", beta, heads, heads + 2);
+        System.out.println("  max |Δ| g " + eg + ", beta " + eb + ", gate " + eGate);
+    }
+
     @ParameterizedTest(name = "dim {0} local {1}")
     @CsvSource({"2304, 256", "2304, 64", "100, 32", "7, 256", "1030, 128"})
     void rmsNormWarpMatchesReferenceKernelAndOp(int dim, int localSize) {
