@@ -30,6 +30,7 @@ import ai.kimitornado.model.kernels.MoeExpertGroups;
 import ai.kimitornado.model.kernels.MoeExpertGroupsSplit;
 import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsDownRows;
+import ai.kimitornado.model.kernels.MoeExpertsDownSlots;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
@@ -420,7 +421,7 @@ final class ForwardGraphBuilder {
     /**
      * Decode MoE with the post-attention RMSNorm folded into the router GEMV (MatVecBf16Warp.matVecNormed: its rows
      * read all of h anyway, sum h², and it writes xn for the experts), the one-warp router top-k, then the row-layout
-     * expert kernels reading xn: 4 launches per MoE layer (was 5 with the norm). MoeExpertsGateUpWarp (norm folded in)
+     * expert kernels reading xn (down walked slot-major: {@link MoeExpertsDownSlots}): 4 launches per MoE layer (was 5 with the norm). MoeExpertsGateUpWarp (norm folded in)
      * and MoeExpertsDownWarp measured slower on the H200 (session 3, 05:25: 49 vs 35 µs and 31 vs 28 µs per layer) and
      * stay out of the graph.
      */
@@ -444,7 +445,7 @@ final class ForwardGraphBuilder {
                 ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid, gateUp.rowThreads());
         decodeRows(p + "experts_down", hid, inter); // each slot's row of I bf16 is read as quads: I % 4 == 0
         RowGroups down = decodeRows(p + "experts_down", hid, slots * inter);
-        launch(p + "experts_down", MoeExpertsDownRows.class, "apply", rows(down),
+        launch(p + "experts_down", MoeExpertsDownSlots.class, "apply", rows(down),
                 ctx, m.w2(), b.moeAct, b.expertIds, b.expertWeights, b.h, b.meta, slots, inter, hid, down.rowThreads());
     }
 

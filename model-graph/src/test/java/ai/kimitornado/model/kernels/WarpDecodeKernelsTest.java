@@ -193,7 +193,7 @@ class WarpDecodeKernelsTest {
     }
 
     @ParameterizedTest(name = "D {0} E {1} slots {2} I {3}")
-    @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36", "72, 4, 4, 264", "8, 3, 1, 4"})
+    @CsvSource({"2304, 2, 9, 1024", "64, 8, 3, 32", "100, 16, 5, 36", "72, 4, 4, 264", "8, 3, 1, 4", "40, 5, 6, 1000"})
     void moeExpertWarpKernelsMatchReferenceKernelsAndOp(int dim, int experts, int slots, int inter) {
         TestData data = new TestData(device + " moe warp " + dim + "/" + experts + "x" + inter + " slots " + slots);
         BFloat16Array w1 = data.bf16((experts + 1) * inter * dim, 0.3f);
@@ -251,6 +251,9 @@ class WarpDecodeKernelsTest {
         RowGroups dn = RowGroups.plan(dim, slots * inter / 4, device.equals("java") ? 16 : KernelLimits.MAX_LOCAL);
         KernelDevices.launch(device, MoeExpertsDownRows.class, "apply", dims(dn.global()), dims(dn.local()),
                 new KernelContext(), w2, actIn, ids, weights, outRef, meta, slots, inter, dim, dn.rowThreads());
+        FloatArray outSlots = FloatArray.fromArray(residual);
+        KernelDevices.launch(device, MoeExpertsDownSlots.class, "apply", dims(dn.global()), dims(dn.local()),
+                new KernelContext(), w2, actIn, ids, weights, outSlots, meta, slots, inter, dim, dn.rowThreads());
         float[] expectedH = residual.clone();
         float[] actNow = actIn.toHeapArray();
         for (int s = 0; s < slots; s++) {
@@ -264,8 +267,12 @@ class WarpDecodeKernelsTest {
         double errH = assertClose("moe down warp vs op", expectedH, 0, out, 0, dim, 1e-4, 1e-4);
         double errHKernel = assertClose("moe down warp vs MoeExpertsDownRows", outRef.toHeapArray(), 0, out, 0, dim,
                 1e-4, 1e-4);
+        double errSlots = assertClose("moe down slots vs op", expectedH, 0, outSlots, 0, dim, 1e-4, 1e-4);
+        assertClose("moe down slots vs MoeExpertsDownRows", outRef.toHeapArray(), 0, outSlots, 0, dim, 1e-4, 1e-4);
+        System.out.println("  down slot-major max |Δ| vs op " + errSlots);
         for (int d = dim; d < dim + 2; d++) {
             assertEquals(residual[d], out.get(d), "output " + d + " past the last was written");
+            assertEquals(residual[d], outSlots.get(d), "output " + d + " past the last was written (slot-major)");
         }
         System.out.println("  gate/up max |Δ| vs op " + errAct + " (vs kernels " + errActKernel + "); down max |Δ| "
                 + errH + " (vs kernel " + errHKernel + ")");
