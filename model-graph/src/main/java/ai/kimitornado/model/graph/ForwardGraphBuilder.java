@@ -32,6 +32,7 @@ import ai.kimitornado.model.kernels.MoeExpertsDown;
 import ai.kimitornado.model.kernels.MoeExpertsDownRows;
 import ai.kimitornado.model.kernels.MoeExpertsDownSlots;
 import ai.kimitornado.model.kernels.MoeExpertsGateUp;
+import ai.kimitornado.model.kernels.MoeExpertsGateUpDeep;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
@@ -100,6 +101,11 @@ final class ForwardGraphBuilder {
      * On PoCL/SPIR-V the warp sums are emulated with barriers (correct, slower than on a GPU: a CPU device choice).
      */
     static final String WARP_DECODE_PROPERTY = "kimi.decodeWarpKernels";
+    /**
+     * {@code -Dkimi.moeGateUpDeep=true}: decode MoE gate/up as {@link MoeExpertsGateUpDeep} (eight loads in flight per
+     * lane) instead of MoeExpertsGateUpRows (four) — an A/B knob until the H200 shows which is faster.
+     */
+    private static final boolean GATE_UP_DEEP = Boolean.getBoolean("kimi.moeGateUpDeep");
     private static final boolean WARP_DECODE = Boolean.parseBoolean(System.getProperty(WARP_DECODE_PROPERTY, "true"));
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
@@ -441,8 +447,9 @@ final class ForwardGraphBuilder {
                 ctx, b.routerLogits, m.bias(), b.expertIds, b.expertWeights, b.meta, d.experts(), d.topK(), d.groups(),
                 d.topkGroups(), d.renormalize() ? 1 : 0, d.routedScaling(), d.sharedExperts());
         RowGroups gateUp = decodeRows(p + "experts_gate_up", slots * inter, hid);
-        launch(p + "experts_gate_up", MoeExpertsGateUpRows.class, "apply", rows(gateUp),
-                ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid, gateUp.rowThreads());
+        launch(p + "experts_gate_up", GATE_UP_DEEP ? MoeExpertsGateUpDeep.class : MoeExpertsGateUpRows.class, "apply",
+                rows(gateUp), ctx, m.w1(), m.w3(), b.xn, b.expertIds, b.moeAct, b.meta, slots, inter, hid,
+                gateUp.rowThreads());
         decodeRows(p + "experts_down", hid, inter); // each slot's row of I bf16 is read as quads: I % 4 == 0
         RowGroups down = decodeRows(p + "experts_down", hid, slots * inter);
         launch(p + "experts_down", MoeExpertsDownSlots.class, "apply", rows(down),

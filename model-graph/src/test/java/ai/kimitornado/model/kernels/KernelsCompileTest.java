@@ -25,7 +25,7 @@ class KernelsCompileTest {
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class, GemmSplitKSum.class,
             MatVecBf16Rows.class, MatVecBf16Fused.class, MlaHeadGemm.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class,
             SwiGluGateUpRows.class, MatVecBf16Warp.class, MoeExpertsGateUpWarp.class, MoeExpertsDownWarp.class,
-            MoeRouterTopKWarp.class, MlaFlashDecodeWarp.class, RmsNormRowsWarp.class, KdaGatesWarp.class, MoeExpertsDownSlots.class);
+            MoeRouterTopKWarp.class, MlaFlashDecodeWarp.class, RmsNormRowsWarp.class, KdaGatesWarp.class, MoeExpertsDownSlots.class, MoeExpertsGateUpDeep.class);
 
     static Stream<Method> kernels() {
         return KERNEL_CLASSES.stream().flatMap(c -> Stream.of(c.getDeclaredMethods()))

@@ -223,6 +223,9 @@ class WarpDecodeKernelsTest {
         RowGroups gu = RowGroups.plan(slots * inter, dim / 4, device.equals("java") ? 16 : KernelLimits.MAX_LOCAL);
         KernelDevices.launch(device, MoeExpertsGateUpRows.class, "apply", dims(gu.global()), dims(gu.local()),
                 new KernelContext(), w1, w3, xn, ids, actRef, meta, slots, inter, dim, gu.rowThreads());
+        FloatArray actDeep = poisoned(slots * inter);
+        KernelDevices.launch(device, MoeExpertsGateUpDeep.class, "apply", dims(gu.global()), dims(gu.local()),
+                new KernelContext(), w1, w3, xn, ids, actDeep, meta, slots, inter, dim, gu.rowThreads());
         float[] xnHost = RmsNorm.apply(h, widened(norm, dim), EPS);
         float[] expectedAct = new float[slots * inter];
         for (int s = 0; s < slots; s++) {
@@ -239,6 +242,10 @@ class WarpDecodeKernelsTest {
         double errActKernel = assertClose("moe gate/up warp vs RmsNormRows+MoeExpertsGateUpRows", actRef.toHeapArray(), 0,
                 act, 0, slots * inter, 1e-4, 1e-4);
         assertAllNaN("moe gate/up warp past the last row", act, slots * inter, slots * inter + 2);
+        double errDeep = assertClose("moe gate/up deep vs op", expectedAct, 0, actDeep, 0, slots * inter, 1e-4, 1e-4);
+        assertClose("moe gate/up deep vs MoeExpertsGateUpRows", actRef.toHeapArray(), 0, actDeep, 0, slots * inter,
+                1e-4, 1e-4);
+        System.out.println("  gate/up deep max |Δ| vs op " + errDeep);
 
         // down + weighted combine + residual vs MoeExpertsDownRows, from the same act
         float[] residual = data.uniform(dim + 2, 1f);
