@@ -113,7 +113,7 @@ public final class ChunkBuffers {
         mlaQ = new FloatArray(c * d.mlaQueryWidth());
         ckv = new FloatArray(c * d.latentRow());
         // the expanded prefill needs no absorbed query or latent context: those keep decode's one row
-        int absorbedRows = mlaPrefillForm == MlaPrefillForm.EXPANDED ? 1 : c;
+        int absorbedRows = mlaPrefillForm.expanded() ? 1 : c;
         qLat = new FloatArray(absorbedRows * d.mlaHeads() * d.kvLora());
         mlaDecode = MlaTiling.forChunk(1, maxContext, d.mlaHeads());
         mlaPrefill = MlaTiling.forChunk(c, maxContext, d.mlaHeads());
@@ -122,7 +122,7 @@ public final class ChunkBuffers {
         partials = new FloatArray((int) Math.max(1, partialFloats));
         latentCtx = new FloatArray(absorbedRows * d.mlaHeads() * d.kvLora());
         attn = new FloatArray(c * d.mlaHeads() * d.vDim());
-        kvExpanded = mlaPrefillForm == MlaPrefillForm.EXPANDED
+        kvExpanded = mlaPrefillForm.expanded()
                 ? new FloatArray(Math.toIntExact(MlaPrefillForm.scratchBytes(d, maxContext) / Float.BYTES)) : null;
         denseAct = new FloatArray(c * Math.max(1, d.denseInter()));
         denseGate = new FloatArray(c > 1 ? c * Math.max(1, d.denseInter()) : 1);

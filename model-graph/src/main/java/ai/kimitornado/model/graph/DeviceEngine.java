@@ -1,6 +1,7 @@
 package ai.kimitornado.model.graph;
 
 import ai.kimitornado.model.kernels.KernelLimits;
+import ai.kimitornado.tasks.api.TornadoDevice;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 import ai.kimitornado.weights.config.KimiLinearConfig;
 import ai.kimitornado.weights.safetensors.SafeTensors;
@@ -123,7 +124,7 @@ public final class DeviceEngine implements AutoCloseable {
             SequenceState state = new SequenceState(dims, isKda, options.maxContext());
             // the form a GPU (256-item work-groups) would pick: its expansion scratch is part of the estimate
             MlaPrefillForm form = MlaPrefillForm.choose(dims, options.effectivePrefillChunk(), options.maxContext(),
-                    KernelLimits.MAX_LOCAL);
+                    KernelLimits.MAX_LOCAL, () -> true);
             ChunkBuffers buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(),
                     options.captureHidden(), options.allLogits(), form);
             java.util.LinkedHashMap<String, Long> top = new java.util.LinkedHashMap<>();
@@ -190,7 +191,7 @@ public final class DeviceEngine implements AutoCloseable {
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(), options.captureHidden(),
                 options.allLogits(), MlaPrefillForm.choose(dims, options.effectivePrefillChunk(), options.maxContext(),
-                        executor.maxWorkGroupSize()));
+                        executor.maxWorkGroupSize(), () -> TornadoDevice.of(executor.deviceId()).nativeMmaBf16()));
         checkMemory(weights, state, executor);
         if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
             r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them

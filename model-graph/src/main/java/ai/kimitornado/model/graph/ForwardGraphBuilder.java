@@ -20,6 +20,7 @@ import ai.kimitornado.model.kernels.MlaFlashCombine;
 import ai.kimitornado.model.kernels.MlaFlashAttention;
 import ai.kimitornado.model.kernels.MlaFlashDecodeWarp;
 import ai.kimitornado.model.kernels.MlaExpandedPrefill;
+import ai.kimitornado.model.kernels.MlaExpandedPrefillMma;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaHeadGemm;
@@ -309,7 +310,7 @@ final class ForwardGraphBuilder {
         launch(p + "latent_norm_append", MlaLatentNormAppend.class, "apply",
                 new long[][] {{(long) capacity * pow2AtMost(lora, maxLocal)}, {pow2AtMost(lora, maxLocal)}},
                 ctx, b.ckv, m.kvANorm(), s.mlaCache[l], b.meta, lora, d.rope(), MlaLatentNormAppend.EPS, s.maxContext);
-        if (capacity > 1 && b.mlaPrefillForm == MlaPrefillForm.EXPANDED) {
+        if (capacity > 1 && b.mlaPrefillForm.expanded()) {
             mlaExpanded(p, l, m);
         } else {
             mlaAbsorbed(p, l, m);
@@ -335,9 +336,11 @@ final class ForwardGraphBuilder {
         launch(p + "kv_expand", MlaHeadGemm.class, "expandCache",
                 new long[][] {{rowTiles * MlaHeadGemm.THREADS, positionTiles}, {MlaHeadGemm.THREADS, 1}},
                 ctx, s.mlaCache[l], m.kvBProj(), b.kvExpanded, b.meta, rows, lora, d.latentRow());
+        boolean mma = b.mlaPrefillForm == MlaPrefillForm.EXPANDED_MMA; // same contract, tensor-core MMAs
         long queryTiles = ceilDiv(capacity, MlaExpandedPrefill.QUERY_TILE);
-        launch(p + "attn_expanded", MlaExpandedPrefill.class, "apply",
-                new long[][] {{queryTiles * heads * MlaExpandedPrefill.THREADS}, {MlaExpandedPrefill.THREADS}},
+        int threads = mma ? MlaExpandedPrefillMma.THREADS : MlaExpandedPrefill.THREADS;
+        launch(p + "attn_expanded", mma ? MlaExpandedPrefillMma.class : MlaExpandedPrefill.class, "apply",
+                new long[][] {{queryTiles * heads * threads}, {threads}},
                 ctx, b.mlaQ, b.kvExpanded, s.mlaCache[l], b.attn, b.meta, heads, d.nope(), d.rope(), d.vDim(), lora,
                 (float) (1.0 / Math.sqrt(d.nope() + d.rope())));
     }

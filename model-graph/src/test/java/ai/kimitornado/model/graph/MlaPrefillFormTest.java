@@ -23,26 +23,30 @@ class MlaPrefillFormTest {
     @Test
     void autoExpandsWhileTheScratchFitsTwoGiB() {
         assertEquals(32L * 1024, MlaPrefillForm.scratchBytes(REAL, 1), "32 KiB per position");
-        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("auto", REAL, 1024, 4352, 256));
-        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("auto", REAL, 1024, 65536, 1024));
-        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1024, 65537, 256));
-        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1024, 4096, 128), "small work-groups");
-        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1, 4096, 256), "no prefill chunk");
-        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("absorbed", REAL, 1024, 4096, 256));
-        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("expanded", REAL, 1024, 131072, 256), "forced past the bound");
+        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("auto", REAL, 1024, 4352, 256, () -> true));
+        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("auto", REAL, 1024, 65536, 1024, () -> true));
+        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1024, 65537, 256, () -> true));
+        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1024, 4096, 128, () -> true), "small work-groups");
+        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("auto", REAL, 1, 4096, 256, () -> true), "no prefill chunk");
+        assertEquals(MlaPrefillForm.ABSORBED, MlaPrefillForm.choose("absorbed", REAL, 1024, 4096, 256, () -> true));
+        assertEquals(MlaPrefillForm.EXPANDED, MlaPrefillForm.choose("expanded", REAL, 1024, 131072, 256, () -> true), "forced past the bound");
+        assertEquals(MlaPrefillForm.EXPANDED_MMA, MlaPrefillForm.choose("expanded-mma", REAL, 1024, 4096, 256, () -> true));
     }
 
     @Test
     void expandedFailsWithTheReasonWhereItCannotRun() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MlaPrefillForm.choose("expanded", REAL, 1024, 4096, 64));
+                () -> MlaPrefillForm.choose("expanded", REAL, 1024, 4096, 64, () -> true));
         assertTrue(e.getMessage().contains("work-groups hold 64"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MlaPrefillForm.choose("fast", REAL, 1024, 4096, 256));
+        e = assertThrows(IllegalArgumentException.class, () -> MlaPrefillForm.choose("fast", REAL, 1024, 4096, 256, () -> true));
         assertTrue(e.getMessage().contains("kimi.mlaPrefill=fast"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MlaPrefillForm.choose("expanded-mma", REAL, 1024, 4096, 256, () -> false));
+        assertTrue(e.getMessage().contains("native bf16 MMA"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"expanded", "absorbed"})
+    @ValueSource(strings = {"expanded", "absorbed"}) // expanded-mma needs native MMA (PoCL's emulated build: minutes)
     void tinyAMatchesTheFixtureInEitherForm(String form) {
         Optional<String> opencl = TornadoDevice.all().stream().map(TornadoDevice::getId)
                 .filter(id -> id.startsWith("opencl:")).findFirst();
@@ -54,7 +58,8 @@ class MlaPrefillFormTest {
                     .withPrefillChunk(64).withAllLogits(true); // prompts of 65 and 130 tokens cross chunks (p0 > 0)
             try (DeviceEngine engine = new DeviceEngine(fixture.config, fixture.model, options,
                     RuntimeGraphExecutor.on(opencl.get()))) {
-                assertEquals(MlaPrefillForm.valueOf(form.toUpperCase(java.util.Locale.ROOT)), engine.mlaPrefillForm());
+                assertEquals(MlaPrefillForm.valueOf(form.toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                        engine.mlaPrefillForm());
                 for (int n = 0; n < 5; n++) {
                     int[] ids = fixture.ids("prompt." + n + ".ids");
                     float[][] expected = fixture.rows("prompt." + n + ".logits");

@@ -7,6 +7,7 @@ import static ai.kimitornado.model.kernels.TestData.meta;
 import static ai.kimitornado.model.kernels.TestData.poisoned;
 
 import ai.kimitornado.tasks.api.KernelContext;
+import ai.kimitornado.tasks.api.TornadoDevice;
 import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 import ai.kimitornado.tasks.types.arrays.IntArray;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * MLA prefill in the expanded form — {@link MlaHeadGemm#expandCache} then {@link MlaExpandedPrefill} — against a
+ * MLA prefill in the expanded form — {@link MlaHeadGemm#expandCache} then {@link MlaExpandedPrefill} and its
+ * tensor-core form {@link MlaExpandedPrefillMma} (bf16 hi/lo split MMAs) — against a
  * float64 expanded-form attention computed here (KIMI_LINEAR.md §3.5, MlaForm.EXPANDED) and against the absorbed
  * kernels on the same device ({@link MlaHeadGemm#queryAbsorb} → {@link MlaFlashPrefill} → {@link MlaHeadGemm#valueUp}):
  * fresh random inputs, poisoned outputs and a poisoned expansion scratch (positions the chunk cannot see stay NaN,
@@ -33,7 +35,7 @@ class MlaExpandedPrefillTest {
     @ParameterizedTest(name = "H {0} nope {1} rope {2} v {3} lora {4} pos {5} count {6}/{7} ctx {8}")
     @CsvSource({
             // the real 48B head shape, a chunk past position 0 with a partial second query tile
-            "32, 128, 64, 128, 512, 130, 70, 80, 260",
+            "32, 128, 64, 128, 512, 70, 20, 24, 100",
             // three query tiles, six key tiles, q·k 64 (two chunks), all 128 value columns
             "2, 40, 24, 128, 48, 200, 130, 130, 400",
             // v 72 (a partial second half), q·k exactly one chunk, position 0, a full tile
@@ -79,23 +81,39 @@ class MlaExpandedPrefillTest {
         KernelDevices.launch(device, MlaExpandedPrefill.class, "apply",
                 dims(queryTiles * heads * MlaExpandedPrefill.THREADS), dims(MlaExpandedPrefill.THREADS),
                 new KernelContext(), q, kv, cache, out, meta, heads, nope, rope, vDim, lora, scale);
+        // the MMA form on the JVM (its exact mmaBf16 semantics) and on native-MMA devices; PoCL's build of the emulated
+        // kernel (a barrier pair per MMA) takes many minutes, so it is not run there (the engine refuses that form there)
+        boolean runMma = device.equals("java") || TornadoDevice.of(device).nativeMmaBf16();
+        FloatArray mma = poisoned(capacity * heads * vDim);
+        if (runMma) {
+            KernelDevices.launch(device, MlaExpandedPrefillMma.class, "apply",
+                    dims(queryTiles * heads * MlaExpandedPrefillMma.THREADS), dims(MlaExpandedPrefillMma.THREADS),
+                    new KernelContext(), q, kv, cache, mma, meta, heads, nope, rope, vDim, lora, scale);
+        } else {
+            System.out.println("  MlaExpandedPrefillMma not run on " + device + " (emulated mmaBf16: its build takes minutes)");
+        }
         FloatArray absorbed = absorbed(q, cache, kvB, meta, heads, nope, rope, vDim, lora, capacity, scale);
 
         double worst = 0;
         double worstAbsorbed = 0;
+        double worstMma = 0;
         for (int t = 0; t < count; t++) {
             for (int h = 0; h < heads; h++) {
                 float[] expect = attention(q, cache, expanded, t, h, position + t + 1, heads, nope, rope, vDim, lora);
                 String what = "token " + t + " (position " + (position + t) + ") head " + h;
                 int at = (t * heads + h) * vDim;
                 worst = Math.max(worst, assertClose(what, expect, 0, out, at, vDim, 2e-5, 2e-4));
+                if (runMma) {
+                    worstMma = Math.max(worstMma, assertClose(what + " (MMA form)", expect, 0, mma, at, vDim, 2e-5, 2e-4));
+                }
                 worstAbsorbed = Math.max(worstAbsorbed, assertClose(what + " (absorbed kernels)", expect, 0, absorbed,
                         at, vDim, 2e-5, 2e-4));
             }
         }
         assertAllNaN("rows past the chunk's count", out, count * heads * vDim, capacity * heads * vDim);
-        System.out.println("  expansion max |Δ| " + kvErr + ", expanded attention " + worst + ", absorbed kernels "
-                + worstAbsorbed);
+        assertAllNaN("rows past the chunk's count (MMA form)", mma, runMma ? count * heads * vDim : 0, capacity * heads * vDim);
+        System.out.println("  expansion max |Δ| " + kvErr + ", expanded attention " + worst + ", MMA form " + (runMma ? worstMma : "not run")
+                + ", absorbed kernels " + worstAbsorbed);
     }
 
     /** The absorbed kernel chain of the prefill graph: q_absorb GEMM, MlaFlashPrefill (one split), value_up GEMM. */
