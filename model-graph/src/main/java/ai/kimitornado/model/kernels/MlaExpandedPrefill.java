@@ -20,10 +20,12 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Grid: global (⌈C/64⌉·H·256), local (256): one work-group per (query tile of 64, head); groups are taken in reverse
  * so the last query tiles (the most keys under the causal mask) start first. Query tiles past the chunk's count exit.
  * <p>A work-item owns 4 query rows (tq + 16i) of the tile: it scores them against 4 keys (tk + 16j) of each 64-key
- * tile (8 local loads per 16 fma over 32-dim chunks of q and k staged in local memory, padded rows: conflict-free),
- * then accumulates 4 rows × 8 value columns (tk + 16j of each 64-column half: 8 loads per 16 fma) in registers.
- * Online softmax: tile row maxima through a [64][16] local table; each work-item keeps its part of the row sums
- * (the rescale factor is common to the row) and they are added once at the end. 37.6 KB of local memory.
+ * tile over 32-dim chunks of q and k staged in local memory as float <em>pairs</em> packed in longs (the JIT has no
+ * vector local loads): per 2 dims 8 eight-byte loads for 32 fma (rows padded to 17 longs: conflict-free). It then
+ * accumulates 4 rows × 8 value columns (2tk, 2tk+1, 2tk+32, 2tk+33 of each 64-column half, staged as column pairs):
+ * per key 4 p loads + 2 pair loads for 16 fma. Online softmax: tile row maxima through a [64][16] local table; each
+ * work-item keeps its part of the row sums (the rescale factor is common to the row), added once at the end.
+ * 38.1 KB of local memory.
  */
 public final class MlaExpandedPrefill {
     private MlaExpandedPrefill() {
@@ -39,15 +41,17 @@ public final class MlaExpandedPrefill {
     public static final int MAX_V = 128;
     /** q·k dims staged per step. */
     private static final int CHUNK = 32;
-    /** Row stride of a staged q or k chunk (one pad word: rows 16 apart sit in different banks). */
-    private static final int QK_STRIDE = CHUNK + 1;
+    /** Row stride (longs) of a staged q or k chunk: 16 dim pairs + 1 pad (the 16 key rows of a warp: distinct banks). */
+    private static final int QK_STRIDE = CHUNK / 2 + 1;
     /** Value columns per half. */
     private static final int HALF = 64;
-    /** Row stride of the staged value half and of the p tile. */
+    /** Row stride (longs) of a staged value half: 32 column pairs + 1 pad. */
+    private static final int V_STRIDE = HALF / 2 + 1;
+    /** Row stride of the p tile (floats). */
     private static final int WIDE_STRIDE = HALF + 1;
     /** Offset of the key chunk in the staging array (after the query chunk). */
     private static final int KEY_OFFSET = QUERY_TILE * QK_STRIDE;
-    /** Staging floats: q chunk + k chunk (4,224), reused for a value half (64 × 65 = 4,160). */
+    /** Staging longs: q chunk + k chunk (2,176), reused for a value half (64 × 33 = 2,112). */
     private static final int STAGE = 2 * QUERY_TILE * QK_STRIDE;
     /** Work-items per query row (the 16 key / column lanes). */
     private static final int LANES = 16;
@@ -55,7 +59,7 @@ public final class MlaExpandedPrefill {
 
     public static void apply(KernelContext ctx, FloatArray q, FloatArray kv, FloatArray cache, FloatArray out,
                              IntArray meta, int heads, int nope, int rope, int vDim, int kvLora, float scale) {
-        float[] stage = ctx.allocateFloatLocalArray(STAGE);                // [64][33] q | [64][33] k, or [64][65] v
+        long[] stage = ctx.allocateLongLocalArray(STAGE);                  // [64][17] q | [64][17] k pairs, or [64][33] v
         float[] pt = ctx.allocateFloatLocalArray(QUERY_TILE * WIDE_STRIDE); // [64][65] p of the key tile
         float[] red = ctx.allocateFloatLocalArray(QUERY_TILE * LANES);     // [64][16] row max / sum parts
         int count = meta.get(KernelLimits.META_COUNT);
@@ -76,15 +80,15 @@ public final class MlaExpandedPrefill {
         int latentRow = kvLora + rope;
         int keyEnd = pos + Math.min(t0 + QUERY_TILE, count); // keys this tile's last valid query sees
         int qp0 = pos + t0 + tq; // position of row tq (rows tq + 16i: + 16i)
-        // staging roles: q/k chunk element (row sr + 8e, column sc), value element (key sv + 4e, column scv)
-        int sr = lid >> 5;
-        int sc = lid & 31;
-        int sv = lid >> 6;
-        int scv = lid & 63;
+        // staging roles: q/k chunk dim pair sc of rows sr + 16e; value column pair scv of keys sv + 8e
+        int sr = lid >> 4;
+        int sc = lid & 15;
+        int sv = lid >> 5;
+        int scv = lid & 31;
 
         float m0 = NEG, m1 = NEG, m2 = NEG, m3 = NEG;   // running max per row
         float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;       // this work-item's part of the running sum per row
-        // o{i}{j}: row tq + 16i, column tk + 16j (j < 4: first half, j ≥ 4: second half + 64 − 64)
+        // o{i}{j}: row tq + 16i; columns 2tk, 2tk + 1, 2tk + 32, 2tk + 33 (j = 0..3), the same + 64 (j = 4..7)
         float o00 = 0f, o01 = 0f, o02 = 0f, o03 = 0f, o04 = 0f, o05 = 0f, o06 = 0f, o07 = 0f;
         float o10 = 0f, o11 = 0f, o12 = 0f, o13 = 0f, o14 = 0f, o15 = 0f, o16 = 0f, o17 = 0f;
         float o20 = 0f, o21 = 0f, o22 = 0f, o23 = 0f, o24 = 0f, o25 = 0f, o26 = 0f, o27 = 0f;
@@ -96,72 +100,68 @@ public final class MlaExpandedPrefill {
             float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
             float s20 = 0f, s21 = 0f, s22 = 0f, s23 = 0f, s30 = 0f, s31 = 0f, s32 = 0f, s33 = 0f;
             for (int dc = 0; dc < qk; dc += CHUNK) {
-                int d = dc + sc;
+                int d = dc + 2 * sc;
                 int qBase = h * qk + d;
                 int qStride = heads * qk;
                 // all 16 loads in flight before the local stores
-                float qa = queryValue(q, count, qk, qBase, qStride, t0 + sr, d);
-                float qb = queryValue(q, count, qk, qBase, qStride, t0 + sr + 8, d);
-                float qc = queryValue(q, count, qk, qBase, qStride, t0 + sr + 16, d);
-                float qd = queryValue(q, count, qk, qBase, qStride, t0 + sr + 24, d);
-                float qe = queryValue(q, count, qk, qBase, qStride, t0 + sr + 32, d);
-                float qf = queryValue(q, count, qk, qBase, qStride, t0 + sr + 40, d);
-                float qg = queryValue(q, count, qk, qBase, qStride, t0 + sr + 48, d);
-                float qh = queryValue(q, count, qk, qBase, qStride, t0 + sr + 56, d);
-                float ka = keyValue(kv, cache, keyEnd, k0 + sr, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kb = keyValue(kv, cache, keyEnd, k0 + sr + 8, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kc = keyValue(kv, cache, keyEnd, k0 + sr + 16, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kd = keyValue(kv, cache, keyEnd, k0 + sr + 24, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float ke = keyValue(kv, cache, keyEnd, k0 + sr + 32, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kf = keyValue(kv, cache, keyEnd, k0 + sr + 40, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kg = keyValue(kv, cache, keyEnd, k0 + sr + 48, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kh = keyValue(kv, cache, keyEnd, k0 + sr + 56, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float qa0 = queryValue(q, count, qk, qBase, qStride, t0 + sr, d);
+                float qb0 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr, d + 1);
+                float qa1 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 16, d);
+                float qb1 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 16, d + 1);
+                float qa2 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 32, d);
+                float qb2 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 32, d + 1);
+                float qa3 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 48, d);
+                float qb3 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 48, d + 1);
+                float ka0 = keyValue(kv, cache, keyEnd, k0 + sr, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float kb0 = keyValue(kv, cache, keyEnd, k0 + sr, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float ka1 = keyValue(kv, cache, keyEnd, k0 + sr + 16, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float kb1 = keyValue(kv, cache, keyEnd, k0 + sr + 16, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float ka2 = keyValue(kv, cache, keyEnd, k0 + sr + 32, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float kb2 = keyValue(kv, cache, keyEnd, k0 + sr + 32, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float ka3 = keyValue(kv, cache, keyEnd, k0 + sr + 48, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                float kb3 = keyValue(kv, cache, keyEnd, k0 + sr + 48, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
                 int o = sr * QK_STRIDE + sc;
-                stage[o] = qa;
-                stage[o + 8 * QK_STRIDE] = qb;
-                stage[o + 16 * QK_STRIDE] = qc;
-                stage[o + 24 * QK_STRIDE] = qd;
-                stage[o + 32 * QK_STRIDE] = qe;
-                stage[o + 40 * QK_STRIDE] = qf;
-                stage[o + 48 * QK_STRIDE] = qg;
-                stage[o + 56 * QK_STRIDE] = qh;
+                stage[o] = pack(qa0, qb0);
+                stage[o + 16 * QK_STRIDE] = pack(qa1, qb1);
+                stage[o + 32 * QK_STRIDE] = pack(qa2, qb2);
+                stage[o + 48 * QK_STRIDE] = pack(qa3, qb3);
                 o += KEY_OFFSET;
-                stage[o] = ka;
-                stage[o + 8 * QK_STRIDE] = kb;
-                stage[o + 16 * QK_STRIDE] = kc;
-                stage[o + 24 * QK_STRIDE] = kd;
-                stage[o + 32 * QK_STRIDE] = ke;
-                stage[o + 40 * QK_STRIDE] = kf;
-                stage[o + 48 * QK_STRIDE] = kg;
-                stage[o + 56 * QK_STRIDE] = kh;
+                stage[o] = pack(ka0, kb0);
+                stage[o + 16 * QK_STRIDE] = pack(ka1, kb1);
+                stage[o + 32 * QK_STRIDE] = pack(ka2, kb2);
+                stage[o + 48 * QK_STRIDE] = pack(ka3, kb3);
                 ctx.localBarrier();
                 int qo = tq * QK_STRIDE;
                 int ko = KEY_OFFSET + tk * QK_STRIDE;
-                for (int j = 0; j < CHUNK; j++) {
-                    float q0 = stage[qo + j];
-                    float q1 = stage[qo + 16 * QK_STRIDE + j];
-                    float q2 = stage[qo + 32 * QK_STRIDE + j];
-                    float q3 = stage[qo + 48 * QK_STRIDE + j];
-                    float x0 = stage[ko + j];
-                    float x1 = stage[ko + 16 * QK_STRIDE + j];
-                    float x2 = stage[ko + 32 * QK_STRIDE + j];
-                    float x3 = stage[ko + 48 * QK_STRIDE + j];
-                    s00 = Math.fma(q0, x0, s00);
-                    s01 = Math.fma(q0, x1, s01);
-                    s02 = Math.fma(q0, x2, s02);
-                    s03 = Math.fma(q0, x3, s03);
-                    s10 = Math.fma(q1, x0, s10);
-                    s11 = Math.fma(q1, x1, s11);
-                    s12 = Math.fma(q1, x2, s12);
-                    s13 = Math.fma(q1, x3, s13);
-                    s20 = Math.fma(q2, x0, s20);
-                    s21 = Math.fma(q2, x1, s21);
-                    s22 = Math.fma(q2, x2, s22);
-                    s23 = Math.fma(q2, x3, s23);
-                    s30 = Math.fma(q3, x0, s30);
-                    s31 = Math.fma(q3, x1, s31);
-                    s32 = Math.fma(q3, x2, s32);
-                    s33 = Math.fma(q3, x3, s33);
+                for (int j = 0; j < CHUNK / 2; j++) {
+                    long q0 = stage[qo + j];
+                    long q1 = stage[qo + 16 * QK_STRIDE + j];
+                    long q2 = stage[qo + 32 * QK_STRIDE + j];
+                    long q3 = stage[qo + 48 * QK_STRIDE + j];
+                    long x0 = stage[ko + j];
+                    long x1 = stage[ko + 16 * QK_STRIDE + j];
+                    long x2 = stage[ko + 32 * QK_STRIDE + j];
+                    long x3 = stage[ko + 48 * QK_STRIDE + j];
+                    float q0l = low(q0), q1l = low(q1), q2l = low(q2), q3l = low(q3);
+                    float x0l = low(x0), x1l = low(x1), x2l = low(x2), x3l = low(x3);
+                    float q0h = high(q0), q1h = high(q1), q2h = high(q2), q3h = high(q3);
+                    float x0h = high(x0), x1h = high(x1), x2h = high(x2), x3h = high(x3);
+                    s00 = Math.fma(q0h, x0h, Math.fma(q0l, x0l, s00));
+                    s01 = Math.fma(q0h, x1h, Math.fma(q0l, x1l, s01));
+                    s02 = Math.fma(q0h, x2h, Math.fma(q0l, x2l, s02));
+                    s03 = Math.fma(q0h, x3h, Math.fma(q0l, x3l, s03));
+                    s10 = Math.fma(q1h, x0h, Math.fma(q1l, x0l, s10));
+                    s11 = Math.fma(q1h, x1h, Math.fma(q1l, x1l, s11));
+                    s12 = Math.fma(q1h, x2h, Math.fma(q1l, x2l, s12));
+                    s13 = Math.fma(q1h, x3h, Math.fma(q1l, x3l, s13));
+                    s20 = Math.fma(q2h, x0h, Math.fma(q2l, x0l, s20));
+                    s21 = Math.fma(q2h, x1h, Math.fma(q2l, x1l, s21));
+                    s22 = Math.fma(q2h, x2h, Math.fma(q2l, x2l, s22));
+                    s23 = Math.fma(q2h, x3h, Math.fma(q2l, x3l, s23));
+                    s30 = Math.fma(q3h, x0h, Math.fma(q3l, x0l, s30));
+                    s31 = Math.fma(q3h, x1h, Math.fma(q3l, x1l, s31));
+                    s32 = Math.fma(q3h, x2h, Math.fma(q3l, x2l, s32));
+                    s33 = Math.fma(q3h, x3h, Math.fma(q3l, x3l, s33));
                 }
                 ctx.localBarrier();
             }
@@ -261,7 +261,7 @@ public final class MlaExpandedPrefill {
             o20 *= a2; o21 *= a2; o22 *= a2; o23 *= a2; o24 *= a2; o25 *= a2; o26 *= a2; o27 *= a2;
             o30 *= a3; o31 *= a3; o32 *= a3; o33 *= a3; o34 *= a3; o35 *= a3; o36 *= a3; o37 *= a3;
 
-            // P·V, first value half (columns 0..63): p rows tq + 16i, columns tk + 16j
+            // P·V, first value half (columns 0..63): p rows tq + 16i, columns 2tk, 2tk + 1, 2tk + 32, 2tk + 33
             stageValues(stage, kv, keyEnd, k0, sv, scv, 0, h, heads, nope, vDim, kvRow);
             ctx.localBarrier();
             int pr = tq * WIDE_STRIDE;
@@ -270,11 +270,12 @@ public final class MlaExpandedPrefill {
                 float p1 = pt[pr + 16 * WIDE_STRIDE + k];
                 float p2 = pt[pr + 32 * WIDE_STRIDE + k];
                 float p3 = pt[pr + 48 * WIDE_STRIDE + k];
-                int vo = k * WIDE_STRIDE + tk;
-                float v0 = stage[vo];
-                float v1 = stage[vo + 16];
-                float v2 = stage[vo + 32];
-                float v3 = stage[vo + 48];
+                long va = stage[k * V_STRIDE + tk];      // columns 2tk, 2tk + 1
+                long vb = stage[k * V_STRIDE + tk + 16]; // columns 2tk + 32, 2tk + 33
+                float v0 = low(va);
+                float v1 = high(va);
+                float v2 = low(vb);
+                float v3 = high(vb);
                 o00 = Math.fma(p0, v0, o00);
                 o01 = Math.fma(p0, v1, o01);
                 o02 = Math.fma(p0, v2, o02);
@@ -301,11 +302,12 @@ public final class MlaExpandedPrefill {
                     float p1 = pt[pr + 16 * WIDE_STRIDE + k];
                     float p2 = pt[pr + 32 * WIDE_STRIDE + k];
                     float p3 = pt[pr + 48 * WIDE_STRIDE + k];
-                    int vo = k * WIDE_STRIDE + tk;
-                    float v0 = stage[vo];
-                    float v1 = stage[vo + 16];
-                    float v2 = stage[vo + 32];
-                    float v3 = stage[vo + 48];
+                    long va = stage[k * V_STRIDE + tk];      // columns 2tk, 2tk + 1
+                    long vb = stage[k * V_STRIDE + tk + 16]; // columns 2tk + 32, 2tk + 33
+                    float v0 = low(va);
+                    float v1 = high(va);
+                    float v2 = low(vb);
+                    float v3 = high(vb);
                     o04 = Math.fma(p0, v0, o04);
                     o05 = Math.fma(p0, v1, o05);
                     o06 = Math.fma(p0, v2, o06);
@@ -338,12 +340,13 @@ public final class MlaExpandedPrefill {
         float r2 = 1f / rowSum(red, (tq + 32) * LANES);
         float r3 = 1f / rowSum(red, (tq + 48) * LANES);
         int stride = heads * vDim;
-        int base = h * vDim + tk;
+        int col = 2 * tk;
+        int base = h * vDim + col;
         int t = t0 + tq;
-        store(out, count, vDim, t, (t) * stride + base, tk, r0, o00, o01, o02, o03, o04, o05, o06, o07);
-        store(out, count, vDim, t + 16, (t + 16) * stride + base, tk, r1, o10, o11, o12, o13, o14, o15, o16, o17);
-        store(out, count, vDim, t + 32, (t + 32) * stride + base, tk, r2, o20, o21, o22, o23, o24, o25, o26, o27);
-        store(out, count, vDim, t + 48, (t + 48) * stride + base, tk, r3, o30, o31, o32, o33, o34, o35, o36, o37);
+        store(out, count, vDim, t, (t) * stride + base, col, r0, o00, o01, o02, o03, o04, o05, o06, o07);
+        store(out, count, vDim, t + 16, (t + 16) * stride + base, col, r1, o10, o11, o12, o13, o14, o15, o16, o17);
+        store(out, count, vDim, t + 32, (t + 32) * stride + base, col, r2, o20, o21, o22, o23, o24, o25, o26, o27);
+        store(out, count, vDim, t + 48, (t + 48) * stride + base, col, r3, o30, o31, o32, o33, o34, o35, o36, o37);
     }
 
     /** Query element d of token t (0 past the chunk's count or the q·k dims). */
@@ -366,50 +369,54 @@ public final class MlaExpandedPrefill {
     }
 
     /**
-     * stage[k][c] = v_h(k0 + k)[col0 + c] for the 64 keys × 64 columns of a value half (0 past keyEnd or vDim),
-     * 16 elements per work-item (keys sv + 4e, column scv), all loads in flight before the local stores.
+     * stage[k][cp] = (v_h(k0 + k)[col0 + 2cp], [col0 + 2cp + 1]) for the 64 keys × 32 column pairs of a value half (0
+     * past keyEnd or vDim), 8 pairs per work-item (keys sv + 8e, column pair scv), all 16 loads in flight before the
+     * local stores.
      */
-    private static void stageValues(float[] stage, FloatArray kv, int keyEnd, int k0, int sv, int scv, int col0, int h,
+    private static void stageValues(long[] stage, FloatArray kv, int keyEnd, int k0, int sv, int scv, int col0, int h,
                                     int heads, int nope, int vDim, int kvRow) {
-        int col = col0 + scv;
+        int col = col0 + 2 * scv;
         int s = k0 + sv;
-        int base = h * kvRow + nope + col;
-        int step = 4 * heads * kvRow; // 4 keys
-        int a = s * heads * kvRow + base;
+        int step = 8 * heads * kvRow; // 8 keys
+        int a = (s * heads + h) * kvRow + nope + col;
         float v0 = valueAt(kv, keyEnd, vDim, col, s, a);
-        float v1 = valueAt(kv, keyEnd, vDim, col, s + 4, a + step);
-        float v2 = valueAt(kv, keyEnd, vDim, col, s + 8, a + 2 * step);
-        float v3 = valueAt(kv, keyEnd, vDim, col, s + 12, a + 3 * step);
-        float v4 = valueAt(kv, keyEnd, vDim, col, s + 16, a + 4 * step);
-        float v5 = valueAt(kv, keyEnd, vDim, col, s + 20, a + 5 * step);
-        float v6 = valueAt(kv, keyEnd, vDim, col, s + 24, a + 6 * step);
-        float v7 = valueAt(kv, keyEnd, vDim, col, s + 28, a + 7 * step);
-        float v8 = valueAt(kv, keyEnd, vDim, col, s + 32, a + 8 * step);
-        float v9 = valueAt(kv, keyEnd, vDim, col, s + 36, a + 9 * step);
-        float v10 = valueAt(kv, keyEnd, vDim, col, s + 40, a + 10 * step);
-        float v11 = valueAt(kv, keyEnd, vDim, col, s + 44, a + 11 * step);
-        float v12 = valueAt(kv, keyEnd, vDim, col, s + 48, a + 12 * step);
-        float v13 = valueAt(kv, keyEnd, vDim, col, s + 52, a + 13 * step);
-        float v14 = valueAt(kv, keyEnd, vDim, col, s + 56, a + 14 * step);
-        float v15 = valueAt(kv, keyEnd, vDim, col, s + 60, a + 15 * step);
-        int o = sv * WIDE_STRIDE + scv;
-        int ostep = 4 * WIDE_STRIDE;
-        stage[o] = v0;
-        stage[o + ostep] = v1;
-        stage[o + 2 * ostep] = v2;
-        stage[o + 3 * ostep] = v3;
-        stage[o + 4 * ostep] = v4;
-        stage[o + 5 * ostep] = v5;
-        stage[o + 6 * ostep] = v6;
-        stage[o + 7 * ostep] = v7;
-        stage[o + 8 * ostep] = v8;
-        stage[o + 9 * ostep] = v9;
-        stage[o + 10 * ostep] = v10;
-        stage[o + 11 * ostep] = v11;
-        stage[o + 12 * ostep] = v12;
-        stage[o + 13 * ostep] = v13;
-        stage[o + 14 * ostep] = v14;
-        stage[o + 15 * ostep] = v15;
+        float w0 = valueAt(kv, keyEnd, vDim, col + 1, s, a + 1);
+        float v1 = valueAt(kv, keyEnd, vDim, col, s + 8, a + step);
+        float w1 = valueAt(kv, keyEnd, vDim, col + 1, s + 8, a + step + 1);
+        float v2 = valueAt(kv, keyEnd, vDim, col, s + 16, a + 2 * step);
+        float w2 = valueAt(kv, keyEnd, vDim, col + 1, s + 16, a + 2 * step + 1);
+        float v3 = valueAt(kv, keyEnd, vDim, col, s + 24, a + 3 * step);
+        float w3 = valueAt(kv, keyEnd, vDim, col + 1, s + 24, a + 3 * step + 1);
+        float v4 = valueAt(kv, keyEnd, vDim, col, s + 32, a + 4 * step);
+        float w4 = valueAt(kv, keyEnd, vDim, col + 1, s + 32, a + 4 * step + 1);
+        float v5 = valueAt(kv, keyEnd, vDim, col, s + 40, a + 5 * step);
+        float w5 = valueAt(kv, keyEnd, vDim, col + 1, s + 40, a + 5 * step + 1);
+        float v6 = valueAt(kv, keyEnd, vDim, col, s + 48, a + 6 * step);
+        float w6 = valueAt(kv, keyEnd, vDim, col + 1, s + 48, a + 6 * step + 1);
+        float v7 = valueAt(kv, keyEnd, vDim, col, s + 56, a + 7 * step);
+        float w7 = valueAt(kv, keyEnd, vDim, col + 1, s + 56, a + 7 * step + 1);
+        int o = sv * V_STRIDE + scv;
+        int ostep = 8 * V_STRIDE;
+        stage[o] = pack(v0, w0);
+        stage[o + ostep] = pack(v1, w1);
+        stage[o + 2 * ostep] = pack(v2, w2);
+        stage[o + 3 * ostep] = pack(v3, w3);
+        stage[o + 4 * ostep] = pack(v4, w4);
+        stage[o + 5 * ostep] = pack(v5, w5);
+        stage[o + 6 * ostep] = pack(v6, w6);
+        stage[o + 7 * ostep] = pack(v7, w7);
+    }
+
+    private static long pack(float lo, float hi) {
+        return ((long) Float.floatToRawIntBits(hi) << 32) | (Float.floatToRawIntBits(lo) & 0xFFFFFFFFL);
+    }
+
+    private static float low(long pair) {
+        return Float.intBitsToFloat((int) pair);
+    }
+
+    private static float high(long pair) {
+        return Float.intBitsToFloat((int) (pair >>> 32));
     }
 
     private static float valueAt(FloatArray kv, int keyEnd, int vDim, int col, int s, int index) {
@@ -442,18 +449,18 @@ public final class MlaExpandedPrefill {
         return s;
     }
 
-    /** Row t's 8 columns tk + 16j (j < 4: first half; j ≥ 4: + 64) scaled by 1/l, where they exist. */
-    private static void store(FloatArray out, int count, int vDim, int t, int o, int tk, float inv,
+    /** Row t's 8 columns col, col + 1, col + 32, col + 33 and those + 64, scaled by 1/l, where they exist. */
+    private static void store(FloatArray out, int count, int vDim, int t, int o, int col, float inv,
                               float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7) {
         if (t < count) {
-            put(out, vDim, tk, o, v0 * inv);
-            put(out, vDim, tk + 16, o + 16, v1 * inv);
-            put(out, vDim, tk + 32, o + 32, v2 * inv);
-            put(out, vDim, tk + 48, o + 48, v3 * inv);
-            put(out, vDim, tk + 64, o + 64, v4 * inv);
-            put(out, vDim, tk + 80, o + 80, v5 * inv);
-            put(out, vDim, tk + 96, o + 96, v6 * inv);
-            put(out, vDim, tk + 112, o + 112, v7 * inv);
+            put(out, vDim, col, o, v0 * inv);
+            put(out, vDim, col + 1, o + 1, v1 * inv);
+            put(out, vDim, col + 32, o + 32, v2 * inv);
+            put(out, vDim, col + 33, o + 33, v3 * inv);
+            put(out, vDim, col + 64, o + 64, v4 * inv);
+            put(out, vDim, col + 65, o + 65, v5 * inv);
+            put(out, vDim, col + 96, o + 96, v6 * inv);
+            put(out, vDim, col + 97, o + 97, v7 * inv);
         }
     }
 
