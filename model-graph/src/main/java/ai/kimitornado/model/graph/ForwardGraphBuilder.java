@@ -3,6 +3,7 @@ package ai.kimitornado.model.graph;
 import ai.kimitornado.model.kernels.CopyRows;
 import ai.kimitornado.model.kernels.EmbeddingGather;
 import ai.kimitornado.model.kernels.GatedHeadRmsNorm;
+import ai.kimitornado.model.kernels.GemmBf16Mma;
 import ai.kimitornado.model.kernels.GemmBf16Tiled;
 import ai.kimitornado.model.kernels.GemmSplitKSum;
 import ai.kimitornado.model.kernels.KdaChunkPrefill;
@@ -36,7 +37,9 @@ import ai.kimitornado.model.kernels.MoeExpertsGateUp;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpDeep;
 import ai.kimitornado.model.kernels.MoeExpertsGateUpRows;
 import ai.kimitornado.model.kernels.MoeGroupedDown;
+import ai.kimitornado.model.kernels.MoeGroupedDownMma;
 import ai.kimitornado.model.kernels.MoeGroupedGateUp;
+import ai.kimitornado.model.kernels.MoeGroupedGateUpMma;
 import ai.kimitornado.model.kernels.MoeRouterTopK;
 import ai.kimitornado.model.kernels.MoeRouterTopKWarp;
 import ai.kimitornado.model.kernels.RmsNormRows;
@@ -117,14 +120,17 @@ final class ForwardGraphBuilder {
     private static final int FLASH_PREFILL_LOCAL = 64;
     private List<KernelLaunch> launches;
     private int capacity;
+    /** Tensor-core or SIMT kernels for the chunk GEMMs (projections, grouped MoE): see {@link PrefillGemm}. */
+    private final PrefillGemm prefillGemm;
 
     ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling,
-                        int maxLocal) {
+                        int maxLocal, PrefillGemm prefillGemm) {
         if (maxLocal < 1 || maxLocal > KernelLimits.MAX_LOCAL || Integer.bitCount(maxLocal) != 1) {
             throw new IllegalArgumentException("ForwardGraphBuilder: work-group limit " + maxLocal
                     + " must be a power of two in 1.." + KernelLimits.MAX_LOCAL);
         }
         this.maxLocal = maxLocal;
+        this.prefillGemm = prefillGemm;
         this.d = d;
         this.w = w;
         this.s = s;
@@ -482,7 +488,9 @@ final class ForwardGraphBuilder {
                     + " and moe_intermediate_size " + d.moeInter() + " must be multiples of 4 (MoeGroupedGateUp/Down "
                     + "stage expert weights with 8-byte getBits4 loads)");
         }
-        int tileTokens = MoeExpertGroups.TILE_TOKENS;
+        boolean mma = prefillGemm == PrefillGemm.MMA;
+        // the MMA kernels take tiles of up to 64 pairs (an expert's ~32 tokens of a 1024-token chunk in one tile)
+        int tileTokens = mma ? MoeGroupedGateUpMma.TILE_TOKENS : MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
         int threads = MoeExpertGroups.GEMM_THREADS;
         // grouping by expert: a work-group per expert counts and scatters (MoeExpertGroups is the one-group reference)
@@ -492,12 +500,23 @@ final class ForwardGraphBuilder {
                 ctx, b.moeCounts, b.moeOffsets, b.moeTiles, packed, tileTokens);
         launch(p + "experts_scatter", MoeExpertGroupsSplit.class, "scatter", new long[][] {{(long) packed * threads}, {threads}},
                 ctx, b.expertIds, b.moeOffsets, b.moePairs, b.meta, slots, packed);
-        launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
-                new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUp.GATE_UP_ROWS) * threads, maxTiles}, {threads, 1}},
-                ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
-        launch(p + "experts_grouped_down", MoeGroupedDown.class, "apply",
-                new long[][] {{ceilDiv(hid, MoeGroupedDown.DOWN_ROWS) * threads, maxTiles}, {threads, 1}},
-                ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
+        if (mma) {
+            launch(p + "experts_grouped_gate_up", MoeGroupedGateUpMma.class, "apply",
+                    new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUpMma.GATE_UP_ROWS) * MoeGroupedGateUpMma.THREADS,
+                            maxTiles}, {MoeGroupedGateUpMma.THREADS, 1}},
+                    ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
+            launch(p + "experts_grouped_down", MoeGroupedDownMma.class, "apply",
+                    new long[][] {{ceilDiv(hid, MoeGroupedDownMma.DOWN_ROWS) * MoeGroupedDownMma.THREADS, maxTiles},
+                            {MoeGroupedDownMma.THREADS, 1}},
+                    ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
+        } else {
+            launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
+                    new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUp.GATE_UP_ROWS) * threads, maxTiles}, {threads, 1}},
+                    ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
+            launch(p + "experts_grouped_down", MoeGroupedDown.class, "apply",
+                    new long[][] {{ceilDiv(hid, MoeGroupedDown.DOWN_ROWS) * threads, maxTiles}, {threads, 1}},
+                    ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
+        }
         launch(p + "experts_combine", MoeCombineSlots.class, "apply", grid1((long) capacity * hid),
                 ctx, b.moeSlotOut, b.expertWeights, b.h, b.meta, slots, hid);
     }
@@ -516,6 +535,8 @@ final class ForwardGraphBuilder {
             launch(name, MatVecBf16Rows.class, "matVec", rows(g), ctx, weight, 0, x, y, b.meta, rows, cols, acc, g.rowThreads());
         } else if (capacity == 1 || maxLocal < GemmBf16Tiled.THREADS) {
             launch(name, MatVecBf16.class, "matVec", rowGroups(rows, cols), ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+        } else if (prefillGemm == PrefillGemm.MMA) {
+            linearMma(name, weight, x, y, rows, cols, acc);
         } else {
             long rowTiles = (rows + GemmBf16Tiled.TILE_ROWS - 1) / GemmBf16Tiled.TILE_ROWS;
             long tokenTiles = (capacity + GemmBf16Tiled.TILE_TOKENS - 1) / GemmBf16Tiled.TILE_TOKENS;
@@ -539,6 +560,39 @@ final class ForwardGraphBuilder {
                         ctx, b.gemmPartials, y, b.meta, rows, splits, sliceStride, acc);
             }
         }
+    }
+
+    /** Work-groups a chunk MMA GEMM should have: 2 per SM of a 132-SM H200 (128 registers × 256 items: 2 fit an SM). */
+    static final int MMA_SPLIT_K_TARGET_GROUPS = 264;
+
+    /**
+     * The chunk GEMM on tensor cores ({@link GemmBf16Mma}: 128-token × 128-row tiles), split over K where the grid has
+     * too few tiles (e.g. o_proj 2304 rows at C = 1024: 144 tiles → 2 slices; the 256-row router: 16 tiles → 16).
+     */
+    private void linearMma(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, int acc) {
+        if (cols % 4 != 0) {
+            throw new IllegalArgumentException("ForwardGraphBuilder.linear " + name + ": GemmBf16Mma stages weight rows"
+                    + " of " + cols + " bf16 as 8-byte quads: the row length must be a multiple of 4 (start the JVM with -D"
+                    + PrefillGemm.PROPERTY + "=simt for the SIMT GemmBf16Tiled)");
+        }
+        long rowTiles = ceilDiv(rows, GemmBf16Mma.TILE_ROWS);
+        long tokenTiles = ceilDiv(capacity, GemmBf16Mma.TILE_TOKENS);
+        int sliceStride = capacity * rows;
+        int splits = Math.min(splitK(rowTiles * tokenTiles, cols, MMA_SPLIT_K_TARGET_GROUPS),
+                (int) (b.gemmPartials.getSize() / sliceStride));
+        if (splits <= 1) {
+            launch(name, GemmBf16Mma.class, "gemm",
+                    new long[][] {{rowTiles * GemmBf16Mma.THREADS, tokenTiles}, {GemmBf16Mma.THREADS, 1}},
+                    ctx, weight, 0, x, y, b.meta, rows, cols, acc);
+            return;
+        }
+        int kSlice = (int) roundUp((cols + splits - 1) / splits, GemmBf16Mma.TILE_K);
+        splits = (cols + kSlice - 1) / kSlice;
+        launch(name, GemmBf16Mma.class, "gemmSplitK",
+                new long[][] {{rowTiles * splits * GemmBf16Mma.THREADS, tokenTiles}, {GemmBf16Mma.THREADS, 1}},
+                ctx, weight, 0, x, b.gemmPartials, b.meta, rows, cols, kSlice, sliceStride);
+        launch(name + "_sum", GemmSplitKSum.class, "apply", grid1(sliceStride),
+                ctx, b.gemmPartials, y, b.meta, rows, splits, sliceStride, acc);
     }
 
     /** One projection {@code y [rows] = w [rows, cols] · x} of a group that reads the same input. */
@@ -579,10 +633,15 @@ final class ForwardGraphBuilder {
      * or 8 tiles), each slice at least {@value #SPLIT_K_MIN_SLICE} columns.
      */
     static int splitK(long tiles, int cols) {
-        if (tiles * 3 >= SPLIT_K_TARGET_GROUPS * 2L) {
+        return splitK(tiles, cols, SPLIT_K_TARGET_GROUPS);
+    }
+
+    /** {@link #splitK(long, int)} for a kernel whose grid should have {@code target} work-groups. */
+    static int splitK(long tiles, int cols, int target) {
+        if (tiles * 3 >= target * 2L) {
             return 1;
         }
-        long want = (SPLIT_K_TARGET_GROUPS + tiles - 1) / tiles;
+        long want = (target + tiles - 1) / tiles;
         return (int) Math.max(1, Math.min(want, cols / SPLIT_K_MIN_SLICE));
     }
 

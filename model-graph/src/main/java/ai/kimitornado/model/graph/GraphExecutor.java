@@ -26,6 +26,14 @@ public interface GraphExecutor extends AutoCloseable {
      */
     int maxWorkGroupSize();
 
+    /**
+     * Whether the device runs {@code KernelContext.mmaBf16} on tensor cores (else the exact, slow emulation): decides
+     * {@link PrefillGemm#choose}. Default false.
+     */
+    default boolean nativeMmaBf16() {
+        return false;
+    }
+
     /** Global memory of the device in bytes (0 when unknown). */
     long deviceMemoryBytes();
 

@@ -167,6 +167,11 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     }
 
     @Override
+    public boolean nativeMmaBf16() {
+        return device.info().nativeMmaBf16();
+    }
+
+    @Override
     public long deviceMemoryBytes() {
         DeviceInfo info = device.info();
         return "java".equals(info.backend()) ? 0 : info.globalMemBytes();

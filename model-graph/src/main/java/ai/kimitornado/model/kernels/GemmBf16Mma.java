@@ -37,8 +37,8 @@ public final class GemmBf16Mma {
     public static final int TILE_TOKENS = 128;
     /** Work-items per work-group (8 warps). */
     public static final int THREADS = 256;
-    /** Reduction depth staged per step. */
-    static final int TILE_K = 32;
+    /** Reduction depth staged per step (split-K slices should be multiples of it). */
+    public static final int TILE_K = 32;
     /** Ints per staged row: 16 bf16 pairs of one K step + 4 padding (conflict-free fragment loads). */
     static final int STRIDE = 20;
 
@@ -187,92 +187,44 @@ public final class GemmBf16Mma {
             x32 = input(x, count, cols, kEnd, t0 + sRow + 96, kn + 2);
             x33 = input(x, count, cols, kEnd, t0 + sRow + 96, kn + 3);
             for (int kc = 0; kc < 16; kc += 8) { // two 16-deep halves: pairs kc..kc+7
-                int b00 = wS[bAt + kc];
-                int b01 = wS[bAt + kc + 4];
-                int b10 = wS[bAt + kc + 8 * STRIDE];
-                int b11 = wS[bAt + kc + 8 * STRIDE + 4];
-                int b20 = wS[bAt + kc + 16 * STRIDE];
-                int b21 = wS[bAt + kc + 16 * STRIDE + 4];
-                int b30 = wS[bAt + kc + 24 * STRIDE];
-                int b31 = wS[bAt + kc + 24 * STRIDE + 4];
-                int b40 = wS[bAt + kc + 32 * STRIDE];
-                int b41 = wS[bAt + kc + 32 * STRIDE + 4];
-                int b50 = wS[bAt + kc + 40 * STRIDE];
-                int b51 = wS[bAt + kc + 40 * STRIDE + 4];
-                int b60 = wS[bAt + kc + 48 * STRIDE];
-                int b61 = wS[bAt + kc + 48 * STRIDE + 4];
-                int b70 = wS[bAt + kc + 56 * STRIDE];
-                int b71 = wS[bAt + kc + 56 * STRIDE + 4];
-                // m-tile 0: tokens tm + 0 .. +15
+                // m-tile 0: tokens tm + 0 .. +15, hi and lo
                 int h00 = xHi[aAt + kc], h01 = xHi[aAt + kc + 8 * STRIDE], h02 = xHi[aAt + kc + 4], h03 = xHi[aAt + kc + 8 * STRIDE + 4];
                 int l00 = xLo[aAt + kc], l01 = xLo[aAt + kc + 8 * STRIDE], l02 = xLo[aAt + kc + 4], l03 = xLo[aAt + kc + 8 * STRIDE + 4];
-                ctx.mmaBf16(h00, h01, h02, h03, b00, b01, c000, c001, c002, c003);
-                c000 = ctx.mmaResult(0); c001 = ctx.mmaResult(1); c002 = ctx.mmaResult(2); c003 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b00, b01, c000, c001, c002, c003);
-                c000 = ctx.mmaResult(0); c001 = ctx.mmaResult(1); c002 = ctx.mmaResult(2); c003 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b10, b11, c010, c011, c012, c013);
-                c010 = ctx.mmaResult(0); c011 = ctx.mmaResult(1); c012 = ctx.mmaResult(2); c013 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b10, b11, c010, c011, c012, c013);
-                c010 = ctx.mmaResult(0); c011 = ctx.mmaResult(1); c012 = ctx.mmaResult(2); c013 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b20, b21, c020, c021, c022, c023);
-                c020 = ctx.mmaResult(0); c021 = ctx.mmaResult(1); c022 = ctx.mmaResult(2); c023 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b20, b21, c020, c021, c022, c023);
-                c020 = ctx.mmaResult(0); c021 = ctx.mmaResult(1); c022 = ctx.mmaResult(2); c023 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b30, b31, c030, c031, c032, c033);
-                c030 = ctx.mmaResult(0); c031 = ctx.mmaResult(1); c032 = ctx.mmaResult(2); c033 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b30, b31, c030, c031, c032, c033);
-                c030 = ctx.mmaResult(0); c031 = ctx.mmaResult(1); c032 = ctx.mmaResult(2); c033 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b40, b41, c040, c041, c042, c043);
-                c040 = ctx.mmaResult(0); c041 = ctx.mmaResult(1); c042 = ctx.mmaResult(2); c043 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b40, b41, c040, c041, c042, c043);
-                c040 = ctx.mmaResult(0); c041 = ctx.mmaResult(1); c042 = ctx.mmaResult(2); c043 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b50, b51, c050, c051, c052, c053);
-                c050 = ctx.mmaResult(0); c051 = ctx.mmaResult(1); c052 = ctx.mmaResult(2); c053 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b50, b51, c050, c051, c052, c053);
-                c050 = ctx.mmaResult(0); c051 = ctx.mmaResult(1); c052 = ctx.mmaResult(2); c053 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b60, b61, c060, c061, c062, c063);
-                c060 = ctx.mmaResult(0); c061 = ctx.mmaResult(1); c062 = ctx.mmaResult(2); c063 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b60, b61, c060, c061, c062, c063);
-                c060 = ctx.mmaResult(0); c061 = ctx.mmaResult(1); c062 = ctx.mmaResult(2); c063 = ctx.mmaResult(3);
-                ctx.mmaBf16(h00, h01, h02, h03, b70, b71, c070, c071, c072, c073);
-                c070 = ctx.mmaResult(0); c071 = ctx.mmaResult(1); c072 = ctx.mmaResult(2); c073 = ctx.mmaResult(3);
-                ctx.mmaBf16(l00, l01, l02, l03, b70, b71, c070, c071, c072, c073);
-                c070 = ctx.mmaResult(0); c071 = ctx.mmaResult(1); c072 = ctx.mmaResult(2); c073 = ctx.mmaResult(3);
-                // m-tile 1: tokens tm + 16 .. +15
+                // m-tile 1: tokens tm + 16 .. +15, hi and lo
                 int h10 = xHi[aAt + kc + 16 * STRIDE], h11 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE], h12 = xHi[aAt + kc + 16 * STRIDE + 4], h13 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
                 int l10 = xLo[aAt + kc + 16 * STRIDE], l11 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE], l12 = xLo[aAt + kc + 16 * STRIDE + 4], l13 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
-                ctx.mmaBf16(h10, h11, h12, h13, b00, b01, c100, c101, c102, c103);
-                c100 = ctx.mmaResult(0); c101 = ctx.mmaResult(1); c102 = ctx.mmaResult(2); c103 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b00, b01, c100, c101, c102, c103);
-                c100 = ctx.mmaResult(0); c101 = ctx.mmaResult(1); c102 = ctx.mmaResult(2); c103 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b10, b11, c110, c111, c112, c113);
-                c110 = ctx.mmaResult(0); c111 = ctx.mmaResult(1); c112 = ctx.mmaResult(2); c113 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b10, b11, c110, c111, c112, c113);
-                c110 = ctx.mmaResult(0); c111 = ctx.mmaResult(1); c112 = ctx.mmaResult(2); c113 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b20, b21, c120, c121, c122, c123);
-                c120 = ctx.mmaResult(0); c121 = ctx.mmaResult(1); c122 = ctx.mmaResult(2); c123 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b20, b21, c120, c121, c122, c123);
-                c120 = ctx.mmaResult(0); c121 = ctx.mmaResult(1); c122 = ctx.mmaResult(2); c123 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b30, b31, c130, c131, c132, c133);
-                c130 = ctx.mmaResult(0); c131 = ctx.mmaResult(1); c132 = ctx.mmaResult(2); c133 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b30, b31, c130, c131, c132, c133);
-                c130 = ctx.mmaResult(0); c131 = ctx.mmaResult(1); c132 = ctx.mmaResult(2); c133 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b40, b41, c140, c141, c142, c143);
-                c140 = ctx.mmaResult(0); c141 = ctx.mmaResult(1); c142 = ctx.mmaResult(2); c143 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b40, b41, c140, c141, c142, c143);
-                c140 = ctx.mmaResult(0); c141 = ctx.mmaResult(1); c142 = ctx.mmaResult(2); c143 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b50, b51, c150, c151, c152, c153);
-                c150 = ctx.mmaResult(0); c151 = ctx.mmaResult(1); c152 = ctx.mmaResult(2); c153 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b50, b51, c150, c151, c152, c153);
-                c150 = ctx.mmaResult(0); c151 = ctx.mmaResult(1); c152 = ctx.mmaResult(2); c153 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b60, b61, c160, c161, c162, c163);
-                c160 = ctx.mmaResult(0); c161 = ctx.mmaResult(1); c162 = ctx.mmaResult(2); c163 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b60, b61, c160, c161, c162, c163);
-                c160 = ctx.mmaResult(0); c161 = ctx.mmaResult(1); c162 = ctx.mmaResult(2); c163 = ctx.mmaResult(3);
-                ctx.mmaBf16(h10, h11, h12, h13, b70, b71, c170, c171, c172, c173);
-                c170 = ctx.mmaResult(0); c171 = ctx.mmaResult(1); c172 = ctx.mmaResult(2); c173 = ctx.mmaResult(3);
-                ctx.mmaBf16(l10, l11, l12, l13, b70, b71, c170, c171, c172, c173);
-                c170 = ctx.mmaResult(0); c171 = ctx.mmaResult(1); c172 = ctx.mmaResult(2); c173 = ctx.mmaResult(3);
+                // n-tile loop with rotating accumulators: slot 0 (c.0.) is n-tile j; after 8 rotations every
+                // accumulator is back in its slot. One MMA call site per (m-tile, hi/lo) keeps the emulated
+                // OpenCL (a barrier pair per call site) small; ptxas unrolls the loop and the moves vanish.
+                for (int j = 0; j < 8; j++) {
+                    int bj = bAt + kc + j * 8 * STRIDE;
+                    int b0 = wS[bj];
+                    int b1 = wS[bj + 4];
+                    ctx.mmaBf16(h00, h01, h02, h03, b0, b1, c000, c001, c002, c003);
+                    c000 = ctx.mmaResult(0); c001 = ctx.mmaResult(1); c002 = ctx.mmaResult(2); c003 = ctx.mmaResult(3);
+                    ctx.mmaBf16(l00, l01, l02, l03, b0, b1, c000, c001, c002, c003);
+                    c000 = ctx.mmaResult(0); c001 = ctx.mmaResult(1); c002 = ctx.mmaResult(2); c003 = ctx.mmaResult(3);
+                    ctx.mmaBf16(h10, h11, h12, h13, b0, b1, c100, c101, c102, c103);
+                    c100 = ctx.mmaResult(0); c101 = ctx.mmaResult(1); c102 = ctx.mmaResult(2); c103 = ctx.mmaResult(3);
+                    ctx.mmaBf16(l10, l11, l12, l13, b0, b1, c100, c101, c102, c103);
+                    c100 = ctx.mmaResult(0); c101 = ctx.mmaResult(1); c102 = ctx.mmaResult(2); c103 = ctx.mmaResult(3);
+                    float r00 = c000;
+                    c000 = c010; c010 = c020; c020 = c030; c030 = c040; c040 = c050; c050 = c060; c060 = c070; c070 = r00;
+                    float r01 = c001;
+                    c001 = c011; c011 = c021; c021 = c031; c031 = c041; c041 = c051; c051 = c061; c061 = c071; c071 = r01;
+                    float r02 = c002;
+                    c002 = c012; c012 = c022; c022 = c032; c032 = c042; c042 = c052; c052 = c062; c062 = c072; c072 = r02;
+                    float r03 = c003;
+                    c003 = c013; c013 = c023; c023 = c033; c033 = c043; c043 = c053; c053 = c063; c063 = c073; c073 = r03;
+                    float r10 = c100;
+                    c100 = c110; c110 = c120; c120 = c130; c130 = c140; c140 = c150; c150 = c160; c160 = c170; c170 = r10;
+                    float r11 = c101;
+                    c101 = c111; c111 = c121; c121 = c131; c131 = c141; c141 = c151; c151 = c161; c161 = c171; c171 = r11;
+                    float r12 = c102;
+                    c102 = c112; c112 = c122; c122 = c132; c132 = c142; c142 = c152; c152 = c162; c162 = c172; c172 = r12;
+                    float r13 = c103;
+                    c103 = c113; c113 = c123; c123 = c133; c133 = c143; c143 = c153; c153 = c163; c163 = c173; c173 = r13;
+                }
             }
             ctx.localBarrier();
         }

@@ -52,10 +52,14 @@ public final class MoeGroupedDownMma {
         }
         ctx.localBarrier();
         int wBase = expert * dim * inter;
-        // staging role: weight rows sRow + 32p, tokens sRow + 32p, columns k0 + 4·sq .. +3
-        int sRow = lid >> 3;
-        int sq = lid & 7;
-        int sAt = sRow * STRIDE + 2 * sq;
+        // staging roles: weight rows sRow + 64p, columns k0 + 8·sq .. +7 (two quads: fewer live row pointers);
+        // tokens xTok + 32p, columns k0 + 4·xq .. +3
+        int sRow = lid >> 2;
+        int sq = lid & 3;
+        int sAt = sRow * STRIDE + 4 * sq;
+        int xTok = lid >> 3;
+        int xq = lid & 7;
+        int xAt = xTok * STRIDE + 2 * xq;
         // MMA role: lane = 4g + t of warp wp
         int lane = lid & 31;
         int wp = lid >> 5;
@@ -64,25 +68,17 @@ public final class MoeGroupedDownMma {
         int rn = wp * 32; // the warp's first row in the block
         int aAt = g * STRIDE + t;          // A fragment (token row g of m-tile 0, pair t)
         int bAt = (rn + g) * STRIDE + t;   // B fragment (weight row g of the warp's first n-tile, pair t)
-        int xm0 = sRow < n ? xRow[sRow] : -1;        // staged tokens' x offsets (-1: past n)
-        int xm1 = sRow + 32 < n ? xRow[sRow + 32] : -1;
-        int k = 4 * sq;
-        long wq0 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, k);
-        long wq1 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 32, k);
-        long wq2 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, k);
-        long wq3 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 96, k);
-        long wq4 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, k);
-        long wq5 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 160, k);
-        long wq6 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, k);
-        long wq7 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 224, k);
-        float x00 = input(act, xm0, inter, k + 0);
-        float x01 = input(act, xm0, inter, k + 1);
-        float x02 = input(act, xm0, inter, k + 2);
-        float x03 = input(act, xm0, inter, k + 3);
-        float x10 = input(act, xm1, inter, k + 0);
-        float x11 = input(act, xm1, inter, k + 1);
-        float x12 = input(act, xm1, inter, k + 2);
-        float x13 = input(act, xm1, inter, k + 3);
+        int xm0 = xTok < n ? xRow[xTok] : -1;        // staged tokens' x offsets (-1: past n)
+        int xm1 = xTok + 32 < n ? xRow[xTok + 32] : -1;
+        int k = 8 * sq;
+        long wq00 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, k);
+        long wq01 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, k + 4);
+        long wq10 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, k);
+        long wq11 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, k + 4);
+        long wq20 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, k);
+        long wq21 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, k + 4);
+        long wq30 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, k);
+        long wq31 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, k + 4);
 
         float y000 = 0f, y001 = 0f, y002 = 0f, y003 = 0f;
         float y010 = 0f, y011 = 0f, y012 = 0f, y013 = 0f;
@@ -102,49 +98,52 @@ public final class MoeGroupedDownMma {
         float y330 = 0f, y331 = 0f, y332 = 0f, y333 = 0f;
 
         for (int k0 = 0; k0 < inter; k0 += TILE_K) {
-            wS[sAt] = (int) wq0;
-            wS[sAt + 1] = (int) (wq0 >>> 32);
-            wS[sAt + 32 * STRIDE] = (int) wq1;
-            wS[sAt + 32 * STRIDE + 1] = (int) (wq1 >>> 32);
-            wS[sAt + 64 * STRIDE] = (int) wq2;
-            wS[sAt + 64 * STRIDE + 1] = (int) (wq2 >>> 32);
-            wS[sAt + 96 * STRIDE] = (int) wq3;
-            wS[sAt + 96 * STRIDE + 1] = (int) (wq3 >>> 32);
-            wS[sAt + 128 * STRIDE] = (int) wq4;
-            wS[sAt + 128 * STRIDE + 1] = (int) (wq4 >>> 32);
-            wS[sAt + 160 * STRIDE] = (int) wq5;
-            wS[sAt + 160 * STRIDE + 1] = (int) (wq5 >>> 32);
-            wS[sAt + 192 * STRIDE] = (int) wq6;
-            wS[sAt + 192 * STRIDE + 1] = (int) (wq6 >>> 32);
-            wS[sAt + 224 * STRIDE] = (int) wq7;
-            wS[sAt + 224 * STRIDE + 1] = (int) (wq7 >>> 32);
-            xHi[sAt] = GemmBf16Mma.hiPair(x00, x01);
-            xHi[sAt + 1] = GemmBf16Mma.hiPair(x02, x03);
-            xLo[sAt] = GemmBf16Mma.loPair(x00, x01);
-            xLo[sAt + 1] = GemmBf16Mma.loPair(x02, x03);
-            xHi[sAt + 32 * STRIDE] = GemmBf16Mma.hiPair(x10, x11);
-            xHi[sAt + 32 * STRIDE + 1] = GemmBf16Mma.hiPair(x12, x13);
-            xLo[sAt + 32 * STRIDE] = GemmBf16Mma.loPair(x10, x11);
-            xLo[sAt + 32 * STRIDE + 1] = GemmBf16Mma.loPair(x12, x13);
+            // this step's x (L2-resident gathered rows): loaded here, not a step ahead, so that they are not live
+            // across the MMAs (registers: 2 groups of 256 per SM need <= 128)
+            int kx = k0 + 4 * xq;
+            float x00 = input(act, xm0, inter, kx + 0);
+            float x01 = input(act, xm0, inter, kx + 1);
+            float x02 = input(act, xm0, inter, kx + 2);
+            float x03 = input(act, xm0, inter, kx + 3);
+            float x10 = input(act, xm1, inter, kx + 0);
+            float x11 = input(act, xm1, inter, kx + 1);
+            float x12 = input(act, xm1, inter, kx + 2);
+            float x13 = input(act, xm1, inter, kx + 3);
+            wS[sAt] = (int) wq00;
+            wS[sAt + 1] = (int) (wq00 >>> 32);
+            wS[sAt + 2] = (int) wq01;
+            wS[sAt + 2 + 1] = (int) (wq01 >>> 32);
+            wS[sAt + 64 * STRIDE] = (int) wq10;
+            wS[sAt + 64 * STRIDE + 1] = (int) (wq10 >>> 32);
+            wS[sAt + 64 * STRIDE + 2] = (int) wq11;
+            wS[sAt + 64 * STRIDE + 2 + 1] = (int) (wq11 >>> 32);
+            wS[sAt + 128 * STRIDE] = (int) wq20;
+            wS[sAt + 128 * STRIDE + 1] = (int) (wq20 >>> 32);
+            wS[sAt + 128 * STRIDE + 2] = (int) wq21;
+            wS[sAt + 128 * STRIDE + 2 + 1] = (int) (wq21 >>> 32);
+            wS[sAt + 192 * STRIDE] = (int) wq30;
+            wS[sAt + 192 * STRIDE + 1] = (int) (wq30 >>> 32);
+            wS[sAt + 192 * STRIDE + 2] = (int) wq31;
+            wS[sAt + 192 * STRIDE + 2 + 1] = (int) (wq31 >>> 32);
+            xHi[xAt] = GemmBf16Mma.hiPair(x00, x01);
+            xHi[xAt + 1] = GemmBf16Mma.hiPair(x02, x03);
+            xLo[xAt] = GemmBf16Mma.loPair(x00, x01);
+            xLo[xAt + 1] = GemmBf16Mma.loPair(x02, x03);
+            xHi[xAt + 32 * STRIDE] = GemmBf16Mma.hiPair(x10, x11);
+            xHi[xAt + 32 * STRIDE + 1] = GemmBf16Mma.hiPair(x12, x13);
+            xLo[xAt + 32 * STRIDE] = GemmBf16Mma.loPair(x10, x11);
+            xLo[xAt + 32 * STRIDE + 1] = GemmBf16Mma.loPair(x12, x13);
             ctx.localBarrier();
             // the next K step's global loads are in flight while this step's MMAs run (0 past the end)
-            int kn = k0 + TILE_K + 4 * sq;
-            wq0 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, kn);
-            wq1 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 32, kn);
-            wq2 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, kn);
-            wq3 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 96, kn);
-            wq4 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, kn);
-            wq5 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 160, kn);
-            wq6 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, kn);
-            wq7 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 224, kn);
-            x00 = input(act, xm0, inter, kn + 0);
-            x01 = input(act, xm0, inter, kn + 1);
-            x02 = input(act, xm0, inter, kn + 2);
-            x03 = input(act, xm0, inter, kn + 3);
-            x10 = input(act, xm1, inter, kn + 0);
-            x11 = input(act, xm1, inter, kn + 1);
-            x12 = input(act, xm1, inter, kn + 2);
-            x13 = input(act, xm1, inter, kn + 3);
+            int kn = k0 + TILE_K + 8 * sq;
+            wq00 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, kn);
+            wq01 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 0, kn + 4);
+            wq10 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, kn);
+            wq11 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 64, kn + 4);
+            wq20 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, kn);
+            wq21 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 128, kn + 4);
+            wq30 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, kn);
+            wq31 = weightQuad(w2, wBase, dim, inter, r0 + sRow + 192, kn + 4);
             for (int kc = 0; kc < 16; kc += 8) { // two 16-deep halves: pairs kc..kc+7
                 int yb00 = wS[bAt + kc];
                 int yb01 = wS[bAt + kc + 4];
@@ -154,7 +153,8 @@ public final class MoeGroupedDownMma {
                 int yb21 = wS[bAt + kc + 16 * STRIDE + 4];
                 int yb30 = wS[bAt + kc + 24 * STRIDE];
                 int yb31 = wS[bAt + kc + 24 * STRIDE + 4];
-                // m-tile 0: pairs 0..15 (every tile has at least one pair)
+                // m-tile 0: pairs 0..15 (every tile has at least one pair). Written out, not a loop with
+                // rotating accumulators: that form computed wrong values on PoCL (java was right)
                 int h00 = xHi[aAt + kc], h01 = xHi[aAt + kc + 8 * STRIDE], h02 = xHi[aAt + kc + 4], h03 = xHi[aAt + kc + 8 * STRIDE + 4];
                 int l00 = xLo[aAt + kc], l01 = xLo[aAt + kc + 8 * STRIDE], l02 = xLo[aAt + kc + 4], l03 = xLo[aAt + kc + 8 * STRIDE + 4];
                 ctx.mmaBf16(h00, h01, h02, h03, yb00, yb01, y000, y001, y002, y003);
@@ -173,7 +173,7 @@ public final class MoeGroupedDownMma {
                 y030 = ctx.mmaResult(0); y031 = ctx.mmaResult(1); y032 = ctx.mmaResult(2); y033 = ctx.mmaResult(3);
                 ctx.mmaBf16(l00, l01, l02, l03, yb30, yb31, y030, y031, y032, y033);
                 y030 = ctx.mmaResult(0); y031 = ctx.mmaResult(1); y032 = ctx.mmaResult(2); y033 = ctx.mmaResult(3);
-                if (n > 16) { // m-tile 1: pairs 16..31 (uniform over the group)
+                if (n > 16) { // m-tile 1: pairs 16..31 (n is uniform over the group, as MMAs require)
                     int h10 = xHi[aAt + kc + 16 * STRIDE], h11 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE], h12 = xHi[aAt + kc + 16 * STRIDE + 4], h13 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
                     int l10 = xLo[aAt + kc + 16 * STRIDE], l11 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE], l12 = xLo[aAt + kc + 16 * STRIDE + 4], l13 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h10, h11, h12, h13, yb00, yb01, y100, y101, y102, y103);
@@ -193,7 +193,7 @@ public final class MoeGroupedDownMma {
                     ctx.mmaBf16(l10, l11, l12, l13, yb30, yb31, y130, y131, y132, y133);
                     y130 = ctx.mmaResult(0); y131 = ctx.mmaResult(1); y132 = ctx.mmaResult(2); y133 = ctx.mmaResult(3);
                 }
-                if (n > 32) { // m-tile 2: pairs 32..47 (uniform over the group)
+                if (n > 32) { // m-tile 2: pairs 32..47 (n is uniform over the group, as MMAs require)
                     int h20 = xHi[aAt + kc + 32 * STRIDE], h21 = xHi[aAt + kc + 32 * STRIDE + 8 * STRIDE], h22 = xHi[aAt + kc + 32 * STRIDE + 4], h23 = xHi[aAt + kc + 32 * STRIDE + 8 * STRIDE + 4];
                     int l20 = xLo[aAt + kc + 32 * STRIDE], l21 = xLo[aAt + kc + 32 * STRIDE + 8 * STRIDE], l22 = xLo[aAt + kc + 32 * STRIDE + 4], l23 = xLo[aAt + kc + 32 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h20, h21, h22, h23, yb00, yb01, y200, y201, y202, y203);
@@ -213,7 +213,7 @@ public final class MoeGroupedDownMma {
                     ctx.mmaBf16(l20, l21, l22, l23, yb30, yb31, y230, y231, y232, y233);
                     y230 = ctx.mmaResult(0); y231 = ctx.mmaResult(1); y232 = ctx.mmaResult(2); y233 = ctx.mmaResult(3);
                 }
-                if (n > 48) { // m-tile 3: pairs 48..63 (uniform over the group)
+                if (n > 48) { // m-tile 3: pairs 48..63 (n is uniform over the group, as MMAs require)
                     int h30 = xHi[aAt + kc + 48 * STRIDE], h31 = xHi[aAt + kc + 48 * STRIDE + 8 * STRIDE], h32 = xHi[aAt + kc + 48 * STRIDE + 4], h33 = xHi[aAt + kc + 48 * STRIDE + 8 * STRIDE + 4];
                     int l30 = xLo[aAt + kc + 48 * STRIDE], l31 = xLo[aAt + kc + 48 * STRIDE + 8 * STRIDE], l32 = xLo[aAt + kc + 48 * STRIDE + 4], l33 = xLo[aAt + kc + 48 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h30, h31, h32, h33, yb00, yb01, y300, y301, y302, y303);

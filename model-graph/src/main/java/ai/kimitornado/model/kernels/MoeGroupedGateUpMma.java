@@ -57,10 +57,14 @@ public final class MoeGroupedGateUpMma {
         }
         ctx.localBarrier();
         int wBase = expert * inter * dim;
-        // staging role: weight rows sRow + 32p, tokens sRow + 32p, columns k0 + 4·sq .. +3
-        int sRow = lid >> 3;
-        int sq = lid & 7;
-        int sAt = sRow * STRIDE + 2 * sq;
+        // staging roles: weight rows sRow + 64p, columns k0 + 8·sq .. +7 (two quads: fewer live row pointers);
+        // tokens xTok + 32p, columns k0 + 4·xq .. +3
+        int sRow = lid >> 2;
+        int sq = lid & 3;
+        int sAt = sRow * STRIDE + 4 * sq;
+        int xTok = lid >> 3;
+        int xq = lid & 7;
+        int xAt = xTok * STRIDE + 2 * xq;
         // MMA role: lane = 4g + t of warp wp
         int lane = lid & 31;
         int wp = lid >> 5;
@@ -69,25 +73,17 @@ public final class MoeGroupedGateUpMma {
         int rn = wp * 16; // the warp's first row in the block
         int aAt = g * STRIDE + t;          // A fragment (token row g of m-tile 0, pair t)
         int bAt = (rn + g) * STRIDE + t;   // B fragment (weight row g of the warp's first n-tile, pair t)
-        int xm0 = sRow < n ? xRow[sRow] : -1;        // staged tokens' x offsets (-1: past n)
-        int xm1 = sRow + 32 < n ? xRow[sRow + 32] : -1;
-        int k = 4 * sq;
-        long gq0 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, k);
-        long uq0 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, k);
-        long gq1 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 32, k);
-        long uq1 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 32, k);
-        long gq2 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, k);
-        long uq2 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, k);
-        long gq3 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 96, k);
-        long uq3 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 96, k);
-        float x00 = input(x, xm0, dim, k + 0);
-        float x01 = input(x, xm0, dim, k + 1);
-        float x02 = input(x, xm0, dim, k + 2);
-        float x03 = input(x, xm0, dim, k + 3);
-        float x10 = input(x, xm1, dim, k + 0);
-        float x11 = input(x, xm1, dim, k + 1);
-        float x12 = input(x, xm1, dim, k + 2);
-        float x13 = input(x, xm1, dim, k + 3);
+        int xm0 = xTok < n ? xRow[xTok] : -1;        // staged tokens' x offsets (-1: past n)
+        int xm1 = xTok + 32 < n ? xRow[xTok + 32] : -1;
+        int k = 8 * sq;
+        long gq00 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, k);
+        long uq00 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, k);
+        long gq01 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, k + 4);
+        long uq01 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, k + 4);
+        long gq10 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, k);
+        long uq10 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, k);
+        long gq11 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, k + 4);
+        long uq11 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, k + 4);
 
         float g000 = 0f, g001 = 0f, g002 = 0f, g003 = 0f;
         float g010 = 0f, g011 = 0f, g012 = 0f, g013 = 0f;
@@ -107,49 +103,52 @@ public final class MoeGroupedGateUpMma {
         float u310 = 0f, u311 = 0f, u312 = 0f, u313 = 0f;
 
         for (int k0 = 0; k0 < dim; k0 += TILE_K) {
-            gS[sAt] = (int) gq0;
-            gS[sAt + 1] = (int) (gq0 >>> 32);
-            uS[sAt] = (int) uq0;
-            uS[sAt + 1] = (int) (uq0 >>> 32);
-            gS[sAt + 32 * STRIDE] = (int) gq1;
-            gS[sAt + 32 * STRIDE + 1] = (int) (gq1 >>> 32);
-            uS[sAt + 32 * STRIDE] = (int) uq1;
-            uS[sAt + 32 * STRIDE + 1] = (int) (uq1 >>> 32);
-            gS[sAt + 64 * STRIDE] = (int) gq2;
-            gS[sAt + 64 * STRIDE + 1] = (int) (gq2 >>> 32);
-            uS[sAt + 64 * STRIDE] = (int) uq2;
-            uS[sAt + 64 * STRIDE + 1] = (int) (uq2 >>> 32);
-            gS[sAt + 96 * STRIDE] = (int) gq3;
-            gS[sAt + 96 * STRIDE + 1] = (int) (gq3 >>> 32);
-            uS[sAt + 96 * STRIDE] = (int) uq3;
-            uS[sAt + 96 * STRIDE + 1] = (int) (uq3 >>> 32);
-            xHi[sAt] = GemmBf16Mma.hiPair(x00, x01);
-            xHi[sAt + 1] = GemmBf16Mma.hiPair(x02, x03);
-            xLo[sAt] = GemmBf16Mma.loPair(x00, x01);
-            xLo[sAt + 1] = GemmBf16Mma.loPair(x02, x03);
-            xHi[sAt + 32 * STRIDE] = GemmBf16Mma.hiPair(x10, x11);
-            xHi[sAt + 32 * STRIDE + 1] = GemmBf16Mma.hiPair(x12, x13);
-            xLo[sAt + 32 * STRIDE] = GemmBf16Mma.loPair(x10, x11);
-            xLo[sAt + 32 * STRIDE + 1] = GemmBf16Mma.loPair(x12, x13);
+            // this step's x (L2-resident gathered rows): loaded here, not a step ahead, so that they are not live
+            // across the MMAs (registers: 2 groups of 256 per SM need <= 128)
+            int kx = k0 + 4 * xq;
+            float x00 = input(x, xm0, dim, kx + 0);
+            float x01 = input(x, xm0, dim, kx + 1);
+            float x02 = input(x, xm0, dim, kx + 2);
+            float x03 = input(x, xm0, dim, kx + 3);
+            float x10 = input(x, xm1, dim, kx + 0);
+            float x11 = input(x, xm1, dim, kx + 1);
+            float x12 = input(x, xm1, dim, kx + 2);
+            float x13 = input(x, xm1, dim, kx + 3);
+            gS[sAt] = (int) gq00;
+            gS[sAt + 1] = (int) (gq00 >>> 32);
+            uS[sAt] = (int) uq00;
+            uS[sAt + 1] = (int) (uq00 >>> 32);
+            gS[sAt + 2] = (int) gq01;
+            gS[sAt + 2 + 1] = (int) (gq01 >>> 32);
+            uS[sAt + 2] = (int) uq01;
+            uS[sAt + 2 + 1] = (int) (uq01 >>> 32);
+            gS[sAt + 64 * STRIDE] = (int) gq10;
+            gS[sAt + 64 * STRIDE + 1] = (int) (gq10 >>> 32);
+            uS[sAt + 64 * STRIDE] = (int) uq10;
+            uS[sAt + 64 * STRIDE + 1] = (int) (uq10 >>> 32);
+            gS[sAt + 64 * STRIDE + 2] = (int) gq11;
+            gS[sAt + 64 * STRIDE + 2 + 1] = (int) (gq11 >>> 32);
+            uS[sAt + 64 * STRIDE + 2] = (int) uq11;
+            uS[sAt + 64 * STRIDE + 2 + 1] = (int) (uq11 >>> 32);
+            xHi[xAt] = GemmBf16Mma.hiPair(x00, x01);
+            xHi[xAt + 1] = GemmBf16Mma.hiPair(x02, x03);
+            xLo[xAt] = GemmBf16Mma.loPair(x00, x01);
+            xLo[xAt + 1] = GemmBf16Mma.loPair(x02, x03);
+            xHi[xAt + 32 * STRIDE] = GemmBf16Mma.hiPair(x10, x11);
+            xHi[xAt + 32 * STRIDE + 1] = GemmBf16Mma.hiPair(x12, x13);
+            xLo[xAt + 32 * STRIDE] = GemmBf16Mma.loPair(x10, x11);
+            xLo[xAt + 32 * STRIDE + 1] = GemmBf16Mma.loPair(x12, x13);
             ctx.localBarrier();
             // the next K step's global loads are in flight while this step's MMAs run (0 past the end)
-            int kn = k0 + TILE_K + 4 * sq;
-            gq0 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, kn);
-            uq0 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, kn);
-            gq1 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 32, kn);
-            uq1 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 32, kn);
-            gq2 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, kn);
-            uq2 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, kn);
-            gq3 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 96, kn);
-            uq3 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 96, kn);
-            x00 = input(x, xm0, dim, kn + 0);
-            x01 = input(x, xm0, dim, kn + 1);
-            x02 = input(x, xm0, dim, kn + 2);
-            x03 = input(x, xm0, dim, kn + 3);
-            x10 = input(x, xm1, dim, kn + 0);
-            x11 = input(x, xm1, dim, kn + 1);
-            x12 = input(x, xm1, dim, kn + 2);
-            x13 = input(x, xm1, dim, kn + 3);
+            int kn = k0 + TILE_K + 8 * sq;
+            gq00 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, kn);
+            uq00 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, kn);
+            gq01 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 0, kn + 4);
+            uq01 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 0, kn + 4);
+            gq10 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, kn);
+            uq10 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, kn);
+            gq11 = weightQuad(w1, wBase, inter, dim, r0 + sRow + 64, kn + 4);
+            uq11 = weightQuad(w3, wBase, inter, dim, r0 + sRow + 64, kn + 4);
             for (int kc = 0; kc < 16; kc += 8) { // two 16-deep halves: pairs kc..kc+7
                 int gb00 = gS[bAt + kc];
                 int gb01 = gS[bAt + kc + 4];
@@ -159,7 +158,8 @@ public final class MoeGroupedGateUpMma {
                 int ub01 = uS[bAt + kc + 4];
                 int ub10 = uS[bAt + kc + 8 * STRIDE];
                 int ub11 = uS[bAt + kc + 8 * STRIDE + 4];
-                // m-tile 0: pairs 0..15 (every tile has at least one pair)
+                // m-tile 0: pairs 0..15 (every tile has at least one pair). Written out, not a loop with
+                // rotating accumulators: that form computed wrong values on PoCL (java was right)
                 int h00 = xHi[aAt + kc], h01 = xHi[aAt + kc + 8 * STRIDE], h02 = xHi[aAt + kc + 4], h03 = xHi[aAt + kc + 8 * STRIDE + 4];
                 int l00 = xLo[aAt + kc], l01 = xLo[aAt + kc + 8 * STRIDE], l02 = xLo[aAt + kc + 4], l03 = xLo[aAt + kc + 8 * STRIDE + 4];
                 ctx.mmaBf16(h00, h01, h02, h03, gb00, gb01, g000, g001, g002, g003);
@@ -178,7 +178,7 @@ public final class MoeGroupedGateUpMma {
                 u010 = ctx.mmaResult(0); u011 = ctx.mmaResult(1); u012 = ctx.mmaResult(2); u013 = ctx.mmaResult(3);
                 ctx.mmaBf16(l00, l01, l02, l03, ub10, ub11, u010, u011, u012, u013);
                 u010 = ctx.mmaResult(0); u011 = ctx.mmaResult(1); u012 = ctx.mmaResult(2); u013 = ctx.mmaResult(3);
-                if (n > 16) { // m-tile 1: pairs 16..31 (uniform over the group)
+                if (n > 16) { // m-tile 1: pairs 16..31 (n is uniform over the group, as MMAs require)
                     int h10 = xHi[aAt + kc + 16 * STRIDE], h11 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE], h12 = xHi[aAt + kc + 16 * STRIDE + 4], h13 = xHi[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
                     int l10 = xLo[aAt + kc + 16 * STRIDE], l11 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE], l12 = xLo[aAt + kc + 16 * STRIDE + 4], l13 = xLo[aAt + kc + 16 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h10, h11, h12, h13, gb00, gb01, g100, g101, g102, g103);
@@ -198,7 +198,7 @@ public final class MoeGroupedGateUpMma {
                     ctx.mmaBf16(l10, l11, l12, l13, ub10, ub11, u110, u111, u112, u113);
                     u110 = ctx.mmaResult(0); u111 = ctx.mmaResult(1); u112 = ctx.mmaResult(2); u113 = ctx.mmaResult(3);
                 }
-                if (n > 32) { // m-tile 2: pairs 32..47 (uniform over the group)
+                if (n > 32) { // m-tile 2: pairs 32..47 (n is uniform over the group, as MMAs require)
                     int h20 = xHi[aAt + kc + 32 * STRIDE], h21 = xHi[aAt + kc + 32 * STRIDE + 8 * STRIDE], h22 = xHi[aAt + kc + 32 * STRIDE + 4], h23 = xHi[aAt + kc + 32 * STRIDE + 8 * STRIDE + 4];
                     int l20 = xLo[aAt + kc + 32 * STRIDE], l21 = xLo[aAt + kc + 32 * STRIDE + 8 * STRIDE], l22 = xLo[aAt + kc + 32 * STRIDE + 4], l23 = xLo[aAt + kc + 32 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h20, h21, h22, h23, gb00, gb01, g200, g201, g202, g203);
@@ -218,7 +218,7 @@ public final class MoeGroupedGateUpMma {
                     ctx.mmaBf16(l20, l21, l22, l23, ub10, ub11, u210, u211, u212, u213);
                     u210 = ctx.mmaResult(0); u211 = ctx.mmaResult(1); u212 = ctx.mmaResult(2); u213 = ctx.mmaResult(3);
                 }
-                if (n > 48) { // m-tile 3: pairs 48..63 (uniform over the group)
+                if (n > 48) { // m-tile 3: pairs 48..63 (n is uniform over the group, as MMAs require)
                     int h30 = xHi[aAt + kc + 48 * STRIDE], h31 = xHi[aAt + kc + 48 * STRIDE + 8 * STRIDE], h32 = xHi[aAt + kc + 48 * STRIDE + 4], h33 = xHi[aAt + kc + 48 * STRIDE + 8 * STRIDE + 4];
                     int l30 = xLo[aAt + kc + 48 * STRIDE], l31 = xLo[aAt + kc + 48 * STRIDE + 8 * STRIDE], l32 = xLo[aAt + kc + 48 * STRIDE + 4], l33 = xLo[aAt + kc + 48 * STRIDE + 8 * STRIDE + 4];
                     ctx.mmaBf16(h30, h31, h32, h33, gb00, gb01, g300, g301, g302, g303);

@@ -1,0 +1,168 @@
+package ai.kimitornado.model.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.kimitornado.tasks.api.TornadoDevice;
+import ai.kimitornado.tasks.types.arrays.NativeArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The prefill GEMM selection ({@link PrefillGemm}) and the whole tiny-a model with the tensor-core kernels forced
+ * ({@code -Dkimi.prefillGemm=mma}) on the first OpenCL device (PoCL in CI: the exact MMA emulation): every prompt's
+ * logits at every position within 1e-4 × row max of the transformers reference and greedy generate.ids reproduced,
+ * with the prefill graph checked to run GemmBf16Mma / MoeGroupedGateUpMma / MoeGroupedDownMma and no SIMT GEMM.
+ */
+class PrefillGemmMmaTest {
+    @Test
+    void autoFollowsTheDeviceAndTheSwitchForcesEither() {
+        String saved = System.getProperty(PrefillGemm.PROPERTY);
+        try {
+            System.clearProperty(PrefillGemm.PROPERTY);
+            assertEquals(PrefillGemm.MMA, PrefillGemm.choose(true));
+            assertEquals(PrefillGemm.SIMT, PrefillGemm.choose(false));
+            System.setProperty(PrefillGemm.PROPERTY, "mma");
+            assertEquals(PrefillGemm.MMA, PrefillGemm.choose(false));
+            System.setProperty(PrefillGemm.PROPERTY, "SIMT");
+            assertEquals(PrefillGemm.SIMT, PrefillGemm.choose(true));
+            System.setProperty(PrefillGemm.PROPERTY, "tensor");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PrefillGemm.choose(true));
+            assertTrue(e.getMessage().contains("tensor") && e.getMessage().contains(PrefillGemm.PROPERTY), e.getMessage());
+        } finally {
+            restore(saved);
+        }
+    }
+
+    @Test
+    void tinyAWithMmaForcedMatchesReferenceOnOpenCl() {
+        Optional<String> device = TornadoDevice.all().stream().map(TornadoDevice::getId)
+                .filter(id -> id.startsWith("opencl:")).findFirst();
+        Assumptions.assumeTrue(device.isPresent(), "no OpenCL device (PoCL) here");
+        String saved = System.getProperty(PrefillGemm.PROPERTY);
+        System.setProperty(PrefillGemm.PROPERTY, "mma");
+        try (TinyAFixture fixture = new TinyAFixture()) {
+            Recording executor = new Recording(RuntimeGraphExecutor.on(device.get()));
+            DeviceEngine.Options options = DeviceEngine.Options.defaults(device.get()).withMaxContext(256)
+                    .withPrefillChunk(64).withAllLogits(true); // prompts of 65 and 130 tokens cross chunks
+            try (DeviceEngine engine = new DeviceEngine(fixture.config, fixture.model, options, executor)) {
+                Set<String> kernels = executor.prefillKernels();
+                System.out.println("tiny-a prefill GEMM kernels with -D" + PrefillGemm.PROPERTY + "=mma: " + kernels);
+                assertTrue(kernels.contains("GemmBf16Mma.gemm") || kernels.contains("GemmBf16Mma.gemmSplitK"), kernels.toString());
+                assertTrue(kernels.contains("MoeGroupedGateUpMma.apply") && kernels.contains("MoeGroupedDownMma.apply"),
+                        kernels.toString());
+                assertFalse(kernels.stream().anyMatch(k -> k.startsWith("GemmBf16Tiled.") || k.startsWith("MoeGroupedGateUp.")
+                        || k.startsWith("MoeGroupedDown.")), "no SIMT GEMM in the prefill graph: " + kernels);
+                for (int n = 0; n < 5; n++) {
+                    int[] ids = fixture.ids("prompt." + n + ".ids");
+                    float[][] expected = fixture.rows("prompt." + n + ".logits");
+                    engine.reset();
+                    float[][] actual = engine.prefillLogits(ids);
+                    double worst = 0;
+                    for (int t = 0; t < ids.length; t++) {
+                        double err = TinyAFixture.relativeRowError(expected[t], actual[t]);
+                        worst = Math.max(worst, err);
+                        assertTrue(err <= DeviceEngineDevicesTest.TOLERANCE,
+                                "mma prefill prompt " + n + " position " + t + ": max |Δlogit|/row max " + err);
+                    }
+                    System.out.printf("tiny-a %s mma prompt %d (%d tokens): max |Δlogit|/row max %.3g%n", device.get(), n,
+                            ids.length, worst);
+                }
+                int[] expectedIds = fixture.ids("generate.ids");
+                int[] prompt = fixture.ids("prompt.3.ids");
+                engine.reset();
+                int[] generated = Arrays.copyOf(prompt, expectedIds.length);
+                int next = engine.prefill(prompt);
+                for (int i = prompt.length; i < expectedIds.length; i++) {
+                    generated[i] = next;
+                    if (i + 1 < expectedIds.length) {
+                        next = engine.decode(next);
+                    }
+                }
+                assertArrayEquals(expectedIds, generated, "greedy ids with the MMA prefill on " + device.get());
+            }
+        } finally {
+            restore(saved);
+        }
+    }
+
+    private static void restore(String saved) {
+        if (saved == null) {
+            System.clearProperty(PrefillGemm.PROPERTY);
+        } else {
+            System.setProperty(PrefillGemm.PROPERTY, saved);
+        }
+    }
+
+    /** Passes everything to the runtime executor and remembers the graphs it prepares. */
+    private static final class Recording implements GraphExecutor {
+        private final GraphExecutor inner;
+        private final List<ForwardGraph> prepared = new ArrayList<>();
+
+        Recording(GraphExecutor inner) {
+            this.inner = inner;
+        }
+
+        Set<String> prefillKernels() {
+            Set<String> names = new TreeSet<>();
+            for (ForwardGraph g : prepared) {
+                if (g.name().equals("prefill")) {
+                    for (KernelLaunch l : g.launches()) {
+                        names.add(l.kernel().getDeclaringClass().getSimpleName() + "." + l.kernel().getName());
+                    }
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public void prepare(List<ForwardGraph> graphs) {
+            prepared.addAll(graphs);
+            inner.prepare(graphs);
+        }
+
+        @Override
+        public void execute(ForwardGraph graph) {
+            inner.execute(graph);
+        }
+
+        @Override
+        public void download(NativeArray... arrays) {
+            inner.download(arrays);
+        }
+
+        @Override
+        public String deviceId() {
+            return inner.deviceId();
+        }
+
+        @Override
+        public int maxWorkGroupSize() {
+            return inner.maxWorkGroupSize();
+        }
+
+        @Override
+        public boolean nativeMmaBf16() {
+            return inner.nativeMmaBf16();
+        }
+
+        @Override
+        public long deviceMemoryBytes() {
+            return inner.deviceMemoryBytes();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}
