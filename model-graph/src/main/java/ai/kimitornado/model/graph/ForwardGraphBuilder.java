@@ -122,6 +122,8 @@ final class ForwardGraphBuilder {
     private int capacity;
     /** Tensor-core or SIMT kernels for the chunk GEMMs (projections, grouped MoE): see {@link PrefillGemm}. */
     private final PrefillGemm prefillGemm;
+    /** Whether the grouped MoE runs MoeGroupedGateUpMma/DownMma ({@link PrefillGemm#moeUsesMma}). */
+    private final boolean moeMma;
 
     ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling,
                         int maxLocal, PrefillGemm prefillGemm) {
@@ -131,6 +133,7 @@ final class ForwardGraphBuilder {
         }
         this.maxLocal = maxLocal;
         this.prefillGemm = prefillGemm;
+        this.moeMma = PrefillGemm.moeUsesMma(prefillGemm);
         this.d = d;
         this.w = w;
         this.s = s;
@@ -488,7 +491,7 @@ final class ForwardGraphBuilder {
                     + " and moe_intermediate_size " + d.moeInter() + " must be multiples of 4 (MoeGroupedGateUp/Down "
                     + "stage expert weights with 8-byte getBits4 loads)");
         }
-        boolean mma = prefillGemm == PrefillGemm.MMA;
+        boolean mma = moeMma;
         // the MMA kernels take tiles of up to 64 pairs (an expert's ~32 tokens of a 1024-token chunk in one tile)
         int tileTokens = mma ? MoeGroupedGateUpMma.TILE_TOKENS : MoeExpertGroups.TILE_TOKENS;
         int maxTiles = MoeExpertGroups.maxTiles(capacity * slots, packed, tileTokens);
@@ -522,8 +525,9 @@ final class ForwardGraphBuilder {
     }
 
     /**
-     * y (+)= W·x: GEMV for a single token; for a chunk the register-blocked GEMM ({@link GemmBf16Tiled}: 128-row ×
-     * 64-token tiles of 256 work-items), or GEMV rows × tokens where work-groups cannot be that large (the JVM).
+     * y (+)= W·x: GEMV for a single token; for a chunk the tensor-core GEMM ({@link GemmBf16Mma}) or the register-blocked
+     * SIMT GEMM ({@link GemmBf16Tiled}: 128-row × 64-token tiles of 256 work-items) as {@link PrefillGemm} chose, or GEMV
+     * rows × tokens where work-groups cannot be that large (the JVM).
      */
     private void linear(String name, BFloat16Array weight, FloatArray x, FloatArray y, int rows, int cols, boolean accumulate) {
         int acc = accumulate ? 1 : 0;

@@ -18,6 +18,17 @@ public enum PrefillGemm {
     /** The system property that forces a choice: {@code mma}, {@code simt} or {@code auto}. */
     public static final String PROPERTY = "kimi.prefillGemm";
 
+    /**
+     * The grouped MoE GEMMs follow the choice only with {@code -Dkimi.prefillGemmMoe=mma}: the MMA MoE kernels pass on
+     * java but showed intermittent wrong lanes on PoCL/SPIR-V (under investigation), so by default MoE stays SIMT.
+     */
+    public static final String MOE_PROPERTY = "kimi.prefillGemmMoe";
+
+    /** Whether the grouped MoE runs the MMA kernels: {@code choice == MMA} and {@value #MOE_PROPERTY}{@code =mma}. */
+    public static boolean moeUsesMma(PrefillGemm choice) {
+        return choice == MMA && "mma".equalsIgnoreCase(System.getProperty(MOE_PROPERTY, "simt").trim());
+    }
+
     /** The choice for a device, from {@value #PROPERTY} (read at each call, so an engine opened later sees a change). */
     public static PrefillGemm choose(boolean nativeMma) {
         String v = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
