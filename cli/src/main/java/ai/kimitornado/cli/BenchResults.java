@@ -60,6 +60,8 @@ final class BenchResults {
      *
      * @param what          "cold", "first open, disk cache", "same process, disk cache", ...
      * @param cacheState    what was in which cache: our disk cache, our in-memory layers, the driver's own cache
+     * @param driverCache   the driver's compiled-code cache before this open (NVIDIA JIT cache / PoCL kcache: on or
+     *                      off, directory, files and size); bench never clears it
      * @param wallMs        wall time of compiling/loading the kernels of every task of every graph (prepare's precompile)
      * @param bindMs        wall time of binding the tasks' arguments after that (device buffers allocated at first use):
      *                      not in wallMs, which before session 3 included it
@@ -69,7 +71,7 @@ final class BenchResults {
      * @param cacheRejected damaged or refused cache entries met (each one recompiled and printed)
      * @param phases        per phase: wall ms and thread-CPU ms summed over the loading threads, and count
      */
-    record JitOpen(String what, String cacheState, double wallMs, double bindMs, int tasks, int kernels, long builtFromSource,
+    record JitOpen(String what, String cacheState, String driverCache, double wallMs, double bindMs, int tasks, int kernels, long builtFromSource,
                    long loadedFromCache, int threads, long cacheRejected, java.util.Map<String, Phase> phases) {
     }
 

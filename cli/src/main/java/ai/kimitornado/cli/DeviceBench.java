@@ -73,12 +73,13 @@ final class DeviceBench {
         try {
             List<Double> uploads = new ArrayList<>();
             List<BenchResults.JitOpen> opens = new ArrayList<>();
+            String driverCacheBefore = DriverCaches.describe(info);
             Opened first = open(deviceId, cache);
             uploads.add(first.uploadMs());
             // our disk cache decides what the first open was (drivers' caches are not ours to clear)
             String firstWhat = first.disk().hits() == 0 ? "cold" : first.disk().misses() == 0 ? "first open, disk cache"
                     : "first open, disk cache partly filled";
-            BenchResults.JitOpen firstOpen = describe(first, firstWhat, firstWhat.equals("cold")
+            BenchResults.JitOpen firstOpen = describe(first, firstWhat, driverCacheBefore, firstWhat.equals("cold")
                     ? "our disk cache: no entry for this device's kernels; front-end IR: in memory only for kernels an"
                     + " earlier device of this run compiled; driver caches (NVIDIA ComputeCache, PoCL kcache): not cleared,"
                     + " they keep what earlier runs left"
@@ -86,16 +87,17 @@ final class DeviceBench {
                     + cache + "); in-memory layers of this device: empty; front-end IR: parsed again unless an earlier device"
                     + " of this run compiled the kernels; driver caches: not cleared, they keep what earlier runs left");
             opens.add(firstOpen);
-            log.printf("  %s: %s JIT %.1f ms (%s), weights %.1f ms%n", deviceId, firstOpen.what(), first.compileMs(), first.report(),
-                    first.uploadMs());
+            log.printf("  %s: %s JIT %.1f ms (%s), weights %.1f ms; driver cache before: %s%n", deviceId, firstOpen.what(),
+                    first.compileMs(), first.report(), first.uploadMs(), driverCacheBefore);
             Opened warm = first;
             if (settings.coldJit()) {
                 first.engine().close();
                 String dropped = dropInMemoryCaches(device);
+                String driverCacheNow = DriverCaches.describe(info);
                 // another Path for the same directory: the JIT's per-directory in-memory cache starts empty, so it reads disk
                 warm = open(deviceId, cache.resolve("."));
                 uploads.add(warm.uploadMs());
-                BenchResults.JitOpen second = describe(warm, "same process, disk cache", "our disk cache: filled by the open before;"
+                BenchResults.JitOpen second = describe(warm, "same process, disk cache", driverCacheNow, "our disk cache: filled by the open before;"
                         + " front-end IR: warm in memory (a fresh process parses bytecode again: run bench twice with --jit-cache DIR);"
                         + " " + dropped + "; driver caches: warm from the open before");
                 opens.add(second);
@@ -125,14 +127,14 @@ final class DeviceBench {
         }
     }
 
-    private static BenchResults.JitOpen describe(Opened o, String what, String cacheState) {
+    private static BenchResults.JitOpen describe(Opened o, String what, String driverCache, String cacheState) {
         CompileReport r = o.report();
         Map<String, BenchResults.Phase> phases = new LinkedHashMap<>();
         for (JitPhases.Phase p : r.phases().ran()) {
             phases.put(p.name().toLowerCase(Locale.ROOT), new BenchResults.Phase(r.phases().millis(p), r.phases().cpuMillis(p),
                     r.phases().count(p)));
         }
-        return new BenchResults.JitOpen(what, cacheState, o.compileMs(), r.bindMillis(), r.tasks(), r.kernels(),
+        return new BenchResults.JitOpen(what, cacheState, driverCache, o.compileMs(), r.bindMillis(), r.tasks(), r.kernels(),
                 r.phases().count(JitPhases.Phase.DRIVER_FROM_SOURCE), r.phases().count(JitPhases.Phase.DRIVER_FROM_CACHE),
                 r.threads(), o.cacheRejected(), phases);
     }

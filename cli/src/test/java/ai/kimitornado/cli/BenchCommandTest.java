@@ -127,6 +127,7 @@ class BenchCommandTest {
         assertTrue(open.at("/phases/driver_from_cache/count").asLong() > 0 && open.at("/phases/front_end/count").asLong() > 0,
                 open.toString());
         assertTrue(open.get("cacheState").asText().contains("entries found"), open.toString());
+        assertTrue(open.get("driverCache").asText().matches("(?s).*(cache (enabled|disabled)|unknown).*"), open.toString());
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -54,6 +54,7 @@ public final class OpenClDevice implements Device {
         this.info = OpenClDeviceInfo.query(cl, platform, device, id);
         this.site = id + " (" + info.name() + ")";
         this.correctlyRoundedDivSqrt = OpenClDeviceInfo.correctlyRoundedDivSqrt(cl, device);
+        this.concurrentBuilds = concurrentBuilds(info);
     }
 
     /** Whether fp32 division and sqrt can be built correctly rounded (Java semantics); see {@link OpenClKernelCompiler}. */
@@ -173,7 +174,29 @@ public final class OpenClDevice implements Device {
 
     // Program creation and builds run outside this object's lock: OpenCL API calls other than clSetKernelArg are
     // thread-safe (OpenCL 1.1+ spec, appendix "Shared OpenCL Objects" / "Multiple Host Threads"), so kernels can
-    // be loaded on several threads while the queue stays usable; only the program list is guarded.
+    // be loaded on several threads while the queue stays usable; only the program list is guarded. Drivers do not all
+    // live up to it: PoCL 3.1 fails concurrent builds ("unable to rename temporary ... preproc.cl" in its kcache), so
+    // builds run one at a time except on NVIDIA (-Dkimi.opencl.concurrentBuilds=true|false overrides).
+    private final Object buildLock = new Object();
+    private final boolean concurrentBuilds;
+
+    private static boolean concurrentBuilds(DeviceInfo info) {
+        String p = System.getProperty("kimi.opencl.concurrentBuilds");
+        if (p != null) return Boolean.parseBoolean(p.strip());
+        return info.vendor() != null && info.vendor().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA");
+    }
+
+    /** Whether programs build on several threads at once on this device (else one at a time, in any thread). */
+    public boolean buildsConcurrently() {
+        return concurrentBuilds;
+    }
+
+    private ClProgram build(java.util.function.Supplier<ClProgram> build) {
+        if (concurrentBuilds) return build.get();
+        synchronized (buildLock) {
+            return build.get();
+        }
+    }
 
     /** The device's context, created with the queue on first use. */
     private synchronized MemorySegment contextForPrograms() {
@@ -183,8 +206,8 @@ public final class OpenClDevice implements Device {
 
     /** Builds OpenCL C for this device; failure shows the build log and the source around the error. */
     public ClProgram buildFromSource(String source, String entryName, String options) {
-        MemorySegment p = cl.createProgramWithSource(contextForPrograms(), source, site);
-        return finishBuild(p, entryName, options, source);
+        MemorySegment ctx = contextForPrograms();
+        return build(() -> finishBuild(cl.createProgramWithSource(ctx, source, site), entryName, options, source));
     }
 
     /** Builds a SPIR-V module (clCreateProgramWithIL); the device must list SPIR-V in CL_DEVICE_IL_VERSION. */
@@ -193,14 +216,13 @@ public final class OpenClDevice implements Device {
         if (info.ilVersions().isEmpty()) {
             throw new ClException(-59, "clCreateProgramWithIL(" + entryName + ")", site, "the device lists no IL in CL_DEVICE_IL_VERSION");
         }
-        MemorySegment p = cl.createProgramWithIL(ctx, il, site);
-        return finishBuild(p, entryName, options, null);
+        return build(() -> finishBuild(cl.createProgramWithIL(ctx, il, site), entryName, options, null));
     }
 
     /** Loads a binary from {@link #programBinary} (kernel cache). */
     public ClProgram buildFromBinary(byte[] binary, String entryName, String options) {
-        MemorySegment p = cl.createProgramWithBinary(contextForPrograms(), device, binary, site);
-        return finishBuild(p, entryName, options, null);
+        MemorySegment ctx = contextForPrograms();
+        return build(() -> finishBuild(cl.createProgramWithBinary(ctx, device, binary, site), entryName, options, null));
     }
 
     public byte[] programBinary(ClProgram program) {
