@@ -25,7 +25,8 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * accumulates 4 rows × 8 value columns (2tk, 2tk+1, 2tk+32, 2tk+33 of each 64-column half, staged as column pairs):
  * per key 4 p loads + 2 pair loads for 16 fma. Online softmax: tile row maxima through a [64][16] local table; each
  * work-item keeps its part of the row sums (the rescale factor is common to the row), added once at the end.
- * 38.1 KB of local memory.
+ * The next q/k chunk's and the second value half's global loads are issued before the fma of the current one, so
+ * only a key tile's first chunk and first half wait for memory. 38.1 KB of local memory.
  */
 public final class MlaExpandedPrefill {
     private MlaExpandedPrefill() {
@@ -99,38 +100,39 @@ public final class MlaExpandedPrefill {
             // scores s{i}{j} = q[row tq+16i] · k[key tk+16j] over the q·k dims, 32 at a time through local memory
             float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
             float s20 = 0f, s21 = 0f, s22 = 0f, s23 = 0f, s30 = 0f, s31 = 0f, s32 = 0f, s33 = 0f;
+            // chunk 0's 16 loads (as 8 pairs) in flight here; each step stages the pairs, then issues the next chunk's
+            // loads before its fma so their latency hides behind the arithmetic (0 past the q·k dims)
+            int qStride = heads * qk;
+            int d = 2 * sc;
+            long pq0 = queryPair(q, count, qk, qStride, h * qk + d, t0 + sr, d);
+            long pq1 = queryPair(q, count, qk, qStride, h * qk + d, t0 + sr + 16, d);
+            long pq2 = queryPair(q, count, qk, qStride, h * qk + d, t0 + sr + 32, d);
+            long pq3 = queryPair(q, count, qk, qStride, h * qk + d, t0 + sr + 48, d);
+            long pk0 = keyPair(kv, cache, keyEnd, k0 + sr, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+            long pk1 = keyPair(kv, cache, keyEnd, k0 + sr + 16, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+            long pk2 = keyPair(kv, cache, keyEnd, k0 + sr + 32, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
+            long pk3 = keyPair(kv, cache, keyEnd, k0 + sr + 48, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
             for (int dc = 0; dc < qk; dc += CHUNK) {
-                int d = dc + 2 * sc;
-                int qBase = h * qk + d;
-                int qStride = heads * qk;
-                // all 16 loads in flight before the local stores
-                float qa0 = queryValue(q, count, qk, qBase, qStride, t0 + sr, d);
-                float qb0 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr, d + 1);
-                float qa1 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 16, d);
-                float qb1 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 16, d + 1);
-                float qa2 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 32, d);
-                float qb2 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 32, d + 1);
-                float qa3 = queryValue(q, count, qk, qBase, qStride, t0 + sr + 48, d);
-                float qb3 = queryValue(q, count, qk, qBase + 1, qStride, t0 + sr + 48, d + 1);
-                float ka0 = keyValue(kv, cache, keyEnd, k0 + sr, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kb0 = keyValue(kv, cache, keyEnd, k0 + sr, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float ka1 = keyValue(kv, cache, keyEnd, k0 + sr + 16, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kb1 = keyValue(kv, cache, keyEnd, k0 + sr + 16, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float ka2 = keyValue(kv, cache, keyEnd, k0 + sr + 32, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kb2 = keyValue(kv, cache, keyEnd, k0 + sr + 32, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float ka3 = keyValue(kv, cache, keyEnd, k0 + sr + 48, d, h, heads, nope, qk, kvRow, latentRow, kvLora);
-                float kb3 = keyValue(kv, cache, keyEnd, k0 + sr + 48, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora);
                 int o = sr * QK_STRIDE + sc;
-                stage[o] = pack(qa0, qb0);
-                stage[o + 16 * QK_STRIDE] = pack(qa1, qb1);
-                stage[o + 32 * QK_STRIDE] = pack(qa2, qb2);
-                stage[o + 48 * QK_STRIDE] = pack(qa3, qb3);
+                stage[o] = pq0;
+                stage[o + 16 * QK_STRIDE] = pq1;
+                stage[o + 32 * QK_STRIDE] = pq2;
+                stage[o + 48 * QK_STRIDE] = pq3;
                 o += KEY_OFFSET;
-                stage[o] = pack(ka0, kb0);
-                stage[o + 16 * QK_STRIDE] = pack(ka1, kb1);
-                stage[o + 32 * QK_STRIDE] = pack(ka2, kb2);
-                stage[o + 48 * QK_STRIDE] = pack(ka3, kb3);
+                stage[o] = pk0;
+                stage[o + 16 * QK_STRIDE] = pk1;
+                stage[o + 32 * QK_STRIDE] = pk2;
+                stage[o + 48 * QK_STRIDE] = pk3;
                 ctx.localBarrier();
+                int dn = dc + CHUNK + 2 * sc;
+                pq0 = queryPair(q, count, qk, qStride, h * qk + dn, t0 + sr, dn);
+                pq1 = queryPair(q, count, qk, qStride, h * qk + dn, t0 + sr + 16, dn);
+                pq2 = queryPair(q, count, qk, qStride, h * qk + dn, t0 + sr + 32, dn);
+                pq3 = queryPair(q, count, qk, qStride, h * qk + dn, t0 + sr + 48, dn);
+                pk0 = keyPair(kv, cache, keyEnd, k0 + sr, dn, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                pk1 = keyPair(kv, cache, keyEnd, k0 + sr + 16, dn, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                pk2 = keyPair(kv, cache, keyEnd, k0 + sr + 32, dn, h, heads, nope, qk, kvRow, latentRow, kvLora);
+                pk3 = keyPair(kv, cache, keyEnd, k0 + sr + 48, dn, h, heads, nope, qk, kvRow, latentRow, kvLora);
                 int qo = tq * QK_STRIDE;
                 int ko = KEY_OFFSET + tk * QK_STRIDE;
                 for (int j = 0; j < CHUNK / 2; j++) {
@@ -264,6 +266,19 @@ public final class MlaExpandedPrefill {
             // P·V, first value half (columns 0..63): p rows tq + 16i, columns 2tk, 2tk + 1, 2tk + 32, 2tk + 33
             stageValues(stage, kv, keyEnd, k0, sv, scv, 0, h, heads, nope, vDim, kvRow);
             ctx.localBarrier();
+            // the second half's loads in flight during the first half's fma (0 where columns or keys do not exist)
+            int vCol = HALF + 2 * scv;
+            int vKey = k0 + sv;
+            int vStep = 8 * heads * kvRow; // 8 keys
+            int vAt = (vKey * heads + h) * kvRow + nope + vCol;
+            long nv0 = valuePair(kv, keyEnd, vDim, vCol, vKey, vAt);
+            long nv1 = valuePair(kv, keyEnd, vDim, vCol, vKey + 8, vAt + vStep);
+            long nv2 = valuePair(kv, keyEnd, vDim, vCol, vKey + 16, vAt + 2 * vStep);
+            long nv3 = valuePair(kv, keyEnd, vDim, vCol, vKey + 24, vAt + 3 * vStep);
+            long nv4 = valuePair(kv, keyEnd, vDim, vCol, vKey + 32, vAt + 4 * vStep);
+            long nv5 = valuePair(kv, keyEnd, vDim, vCol, vKey + 40, vAt + 5 * vStep);
+            long nv6 = valuePair(kv, keyEnd, vDim, vCol, vKey + 48, vAt + 6 * vStep);
+            long nv7 = valuePair(kv, keyEnd, vDim, vCol, vKey + 56, vAt + 7 * vStep);
             int pr = tq * WIDE_STRIDE;
             for (int k = 0; k < nk; k++) {
                 float p0 = pt[pr + k];
@@ -295,7 +310,15 @@ public final class MlaExpandedPrefill {
             }
             ctx.localBarrier();
             if (vDim > HALF) { // second half (columns 64..127), uniform over the group
-                stageValues(stage, kv, keyEnd, k0, sv, scv, HALF, h, heads, nope, vDim, kvRow);
+                int vo0 = sv * V_STRIDE + scv;
+                stage[vo0] = nv0;
+                stage[vo0 + 8 * V_STRIDE] = nv1;
+                stage[vo0 + 16 * V_STRIDE] = nv2;
+                stage[vo0 + 24 * V_STRIDE] = nv3;
+                stage[vo0 + 32 * V_STRIDE] = nv4;
+                stage[vo0 + 40 * V_STRIDE] = nv5;
+                stage[vo0 + 48 * V_STRIDE] = nv6;
+                stage[vo0 + 56 * V_STRIDE] = nv7;
                 ctx.localBarrier();
                 for (int k = 0; k < nk; k++) {
                     float p0 = pt[pr + k];
@@ -352,6 +375,18 @@ public final class MlaExpandedPrefill {
     /** Query element d of token t (0 past the chunk's count or the q·k dims). */
     private static float queryValue(FloatArray q, int count, int qk, int qBase, int qStride, int t, int d) {
         return t < count && d < qk ? q.get(t * qStride + qBase) : 0f;
+    }
+
+    /** Query elements d, d + 1 of token t packed (0 past the chunk's count or the q·k dims); qBase = h·qk + d. */
+    private static long queryPair(FloatArray q, int count, int qk, int qStride, int qBase, int t, int d) {
+        return pack(queryValue(q, count, qk, qBase, qStride, t, d), queryValue(q, count, qk, qBase + 1, qStride, t, d + 1));
+    }
+
+    /** Key elements d, d + 1 of position s packed (see {@link #keyValue}). */
+    private static long keyPair(FloatArray kv, FloatArray cache, int keyEnd, int s, int d, int h, int heads, int nope,
+                                int qk, int kvRow, int latentRow, int kvLora) {
+        return pack(keyValue(kv, cache, keyEnd, s, d, h, heads, nope, qk, kvRow, latentRow, kvLora),
+                keyValue(kv, cache, keyEnd, s, d + 1, h, heads, nope, qk, kvRow, latentRow, kvLora));
     }
 
     /** Key element d of position s: expanded k_nope (d < nope), then the cache's shared rope part; 0 outside. */
@@ -417,6 +452,11 @@ public final class MlaExpandedPrefill {
 
     private static float high(long pair) {
         return Float.intBitsToFloat((int) (pair >>> 32));
+    }
+
+    /** Value columns col, col + 1 of key s packed (index: the element of col); 0 where they do not exist. */
+    private static long valuePair(FloatArray kv, int keyEnd, int vDim, int col, int s, int index) {
+        return pack(valueAt(kv, keyEnd, vDim, col, s, index), valueAt(kv, keyEnd, vDim, col + 1, s, index + 1));
     }
 
     private static float valueAt(FloatArray kv, int keyEnd, int vDim, int col, int s, int index) {
