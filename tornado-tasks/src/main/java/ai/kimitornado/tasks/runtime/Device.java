@@ -42,6 +42,15 @@ public interface Device {
     LoadedKernel compile(CompileRequest request);
 
     /**
+     * Whether {@link #compile} may run on several threads at once (and next to other Java threads) for this device.
+     * False where a driver is not thread-safe or installs signal handlers while it builds (PoCL's LLVM: a JVM-internal
+     * signal on another thread then reaches LLVM's handler, which deletes the build's temporary files).
+     */
+    default boolean loadsKernelsConcurrently() {
+        return true;
+    }
+
+    /**
      * Submits one launch (asynchronous where the device allows). With {@code profile} the returned event
      * reports the device-measured kernel time.
      */

@@ -103,7 +103,20 @@ public final class PlanExecutor implements AutoCloseable {
         Device dev = device();
         CompileOptions options = compileOptions.printKernel() == null ? compileOptions.withSourceHook(serialized(compileOptions.sourceHook()))
                 : compileOptions;
-        int threads = options.printKernel() == null ? KernelLoader.threads(pending.size()) : 1;
+        // front end of each kernel method first, on the pool: pure Java, no driver call in flight (the front end
+        // is most of a fresh process's load time); failures are left for the task's own load to report
+        List<KernelRef> methods = new ArrayList<>(new java.util.LinkedHashSet<>(pending.stream().map(GraphSpec.Task::kernel).toList()));
+        KernelLoader.loadAll(methods, KernelLoader.threads(methods.size()), ref -> {
+            JitPhases.Timer timer = JitPhases.timer();
+            try {
+                KernelCompiler.frontEnd(ref);
+            } catch (RuntimeException e) {
+                // reported by load() below, with the task's name
+            }
+            timer.lap(JitPhases.Phase.FRONT_END);
+            return ref;
+        });
+        int threads = options.printKernel() == null && dev.loadsKernelsConcurrently() ? KernelLoader.threads(pending.size()) : 1;
         // the first task of each kernel method first: the pool starts on distinct kernels (a real48B plan has 1,520
         // tasks over 40 kernels, 525 of the first tasks on two), later tasks of a kernel only wait for its build
         List<Integer> order = new ArrayList<>();

@@ -112,7 +112,8 @@ class ParallelKernelLoadTest {
             parallel = run(p, 4);
         }
         assertEquals(1, serial.threads());
-        assertEquals(4, parallel.threads());
+        // front ends always run on the pool; builds only where the driver allows it (PoCL: one at a time)
+        assertEquals(device.loadsKernelsConcurrently() ? 4 : 1, parallel.threads());
         for (CompileReport r : List.of(serial, parallel)) {
             assertEquals(6, r.tasks(), r.toString());
             assertEquals(4, r.kernels(), r.toString());

@@ -175,8 +175,10 @@ public final class OpenClDevice implements Device {
     // Program creation and builds run outside this object's lock: OpenCL API calls other than clSetKernelArg are
     // thread-safe (OpenCL 1.1+ spec, appendix "Shared OpenCL Objects" / "Multiple Host Threads"), so kernels can
     // be loaded on several threads while the queue stays usable; only the program list is guarded. Drivers do not all
-    // live up to it: PoCL 3.1 fails concurrent builds ("unable to rename temporary ... preproc.cl" in its kcache), so
-    // builds run one at a time except on NVIDIA (-Dkimi.opencl.concurrentBuilds=true|false overrides).
+    // live up to it: with PoCL 3.1, builds fail while other threads run Java code ("unable to rename temporary
+    // ... preproc.cl": LLVM's signal handler, installed during the build, catches the JVM's own signals and deletes
+    // the build's temporary files), so builds run one at a time, and the plan loads kernels on one thread, except on
+    // NVIDIA (-Dkimi.opencl.concurrentBuilds=true|false overrides).
     private final Object buildLock = new Object();
     private final boolean concurrentBuilds;
 
@@ -188,6 +190,11 @@ public final class OpenClDevice implements Device {
 
     /** Whether programs build on several threads at once on this device (else one at a time, in any thread). */
     public boolean buildsConcurrently() {
+        return concurrentBuilds;
+    }
+
+    @Override
+    public boolean loadsKernelsConcurrently() {
         return concurrentBuilds;
     }
 

@@ -42,6 +42,11 @@ public final class SpirvDevice implements Device {
         return route;
     }
 
+    @Override
+    public boolean loadsKernelsConcurrently() {
+        return opencl.loadsKernelsConcurrently();
+    }
+
     OpenClDevice opencl() {
         return opencl;
     }
