@@ -9,8 +9,9 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * {@link MlaFlashAttention} (the reference it is tested against; same math, same context ranges, same partial
  * format, so {@link MlaFlashCombine} merges either). Lane l owns latent columns l + 32i (i &lt; 16) and rope columns
  * kvLora + l + 32i (i &lt; 2): its query columns and running context stay in registers, each cache row is read once
- * per warp with coalesced loads (the next position's row in flight while this one is scored), the score is one warp
- * sum, the softmax is online per position. No local memory and no barrier: the reference walks each key tile through
+ * per warp with coalesced loads (the next three positions' rows in flight while this one is scored: with one row
+ * ahead the H200 measured ~1,900 cycles per position, the memory latency), the score is one warp sum, the softmax is
+ * online per position. No local memory and no barrier: the reference walks each key tile through
  * local memory in 17 column chunks with two barriers each (latency-bound at decode: 8 of 128 items per head).
  * <pre>
  *   score_s = (qLat[h] · c_s + q_rope[h] · kr_s) · scale         (s in the range, s ≤ pos)
@@ -21,12 +22,15 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * m = −1e30, l = 0); splits = 1: latentCtx[h] = part / l.
  * Shapes: qLat [H*kvLora], q [H*(nope+rope)], cache [maxCtx*(kvLora+rope)], partials [H*splits*(kvLora+2)], latentCtx
  * [H*kvLora]; kvLora ≤ {@value #MAX_LORA}, rope ≤ {@value #MAX_ROPE}. Grid: 1-D, whole warps, splits·H warps
- * (warp = sp·H + h; extra warps exit); groups of 256 on GPUs (8 heads of one range share its rows through L1).
+ * (warp = sp·H + h; extra warps only keep the group's warp calls uniform); groups of 128 on GPUs (4 heads of one
+ * range share its rows through L1; the registers allow 3 such groups per SM).
  */
 public final class MlaFlashDecodeWarp {
     private MlaFlashDecodeWarp() {
     }
 
+    /** Work-group size on GPUs: 4 warps (~170 registers per work-item: 3 groups per H200 SM). */
+    public static final int LOCAL = 128;
     /** Latent columns one warp holds: 16 per lane. */
     public static final int MAX_LORA = 16 * KernelContext.WARP_SIZE;
     /** Rope columns one warp holds: 2 per lane. */
@@ -156,13 +160,52 @@ public final class MlaFlashDecodeWarp {
         float c15 = cache.get(cOff + x15);
         float cr0 = cache.get(cOff + y0);
         float cr1 = cache.get(cOff + y1);
+        int eOff = Math.min(s0 + 1, sLast) * row;
+        float e0 = cache.get(eOff + x0);
+        float e1 = cache.get(eOff + x1);
+        float e2 = cache.get(eOff + x2);
+        float e3 = cache.get(eOff + x3);
+        float e4 = cache.get(eOff + x4);
+        float e5 = cache.get(eOff + x5);
+        float e6 = cache.get(eOff + x6);
+        float e7 = cache.get(eOff + x7);
+        float e8 = cache.get(eOff + x8);
+        float e9 = cache.get(eOff + x9);
+        float e10 = cache.get(eOff + x10);
+        float e11 = cache.get(eOff + x11);
+        float e12 = cache.get(eOff + x12);
+        float e13 = cache.get(eOff + x13);
+        float e14 = cache.get(eOff + x14);
+        float e15 = cache.get(eOff + x15);
+        float er0 = cache.get(eOff + y0);
+        float er1 = cache.get(eOff + y1);
+        int fOff = Math.min(s0 + 2, sLast) * row;
+        float f0 = cache.get(fOff + x0);
+        float f1 = cache.get(fOff + x1);
+        float f2 = cache.get(fOff + x2);
+        float f3 = cache.get(fOff + x3);
+        float f4 = cache.get(fOff + x4);
+        float f5 = cache.get(fOff + x5);
+        float f6 = cache.get(fOff + x6);
+        float f7 = cache.get(fOff + x7);
+        float f8 = cache.get(fOff + x8);
+        float f9 = cache.get(fOff + x9);
+        float f10 = cache.get(fOff + x10);
+        float f11 = cache.get(fOff + x11);
+        float f12 = cache.get(fOff + x12);
+        float f13 = cache.get(fOff + x13);
+        float f14 = cache.get(fOff + x14);
+        float f15 = cache.get(fOff + x15);
+        float fr0 = cache.get(fOff + y0);
+        float fr1 = cache.get(fOff + y1);
         // the same trip count for every warp of the group (perSplit): warp sums are group-wide calls on the
         // barrier-emulated backends; positions past the warp's range score nothing (p = 0, no rescale)
         for (int k = 0; k < perSplit; k++) {
             int s = s0 + k;
             boolean live = mine && s < s1;
-            // the next position's row in flight while this one is scored (clamped re-reads past the range)
-            int nOff = Math.min(s + 1, sLast) * row;
+            // rows s+1, s+2 already in flight, row s+3 issued now: three rows of loads overlap this one's scoring
+            // (the loop is bound by the memory latency per row otherwise; clamped re-reads past the range)
+            int nOff = Math.min(s + 3, sLast) * row;
             float n0 = cache.get(nOff + x0);
             float n1 = cache.get(nOff + x1);
             float n2 = cache.get(nOff + x2);
@@ -223,24 +266,60 @@ public final class MlaFlashDecodeWarp {
             a13 = Math.fma(p, c13, a13 * alpha);
             a14 = Math.fma(p, c14, a14 * alpha);
             a15 = Math.fma(p, c15, a15 * alpha);
-            c0 = n0;
-            c1 = n1;
-            c2 = n2;
-            c3 = n3;
-            c4 = n4;
-            c5 = n5;
-            c6 = n6;
-            c7 = n7;
-            c8 = n8;
-            c9 = n9;
-            c10 = n10;
-            c11 = n11;
-            c12 = n12;
-            c13 = n13;
-            c14 = n14;
-            c15 = n15;
-            cr0 = nr0;
-            cr1 = nr1;
+            c0 = e0;
+            e0 = f0;
+            f0 = n0;
+            c1 = e1;
+            e1 = f1;
+            f1 = n1;
+            c2 = e2;
+            e2 = f2;
+            f2 = n2;
+            c3 = e3;
+            e3 = f3;
+            f3 = n3;
+            c4 = e4;
+            e4 = f4;
+            f4 = n4;
+            c5 = e5;
+            e5 = f5;
+            f5 = n5;
+            c6 = e6;
+            e6 = f6;
+            f6 = n6;
+            c7 = e7;
+            e7 = f7;
+            f7 = n7;
+            c8 = e8;
+            e8 = f8;
+            f8 = n8;
+            c9 = e9;
+            e9 = f9;
+            f9 = n9;
+            c10 = e10;
+            e10 = f10;
+            f10 = n10;
+            c11 = e11;
+            e11 = f11;
+            f11 = n11;
+            c12 = e12;
+            e12 = f12;
+            f12 = n12;
+            c13 = e13;
+            e13 = f13;
+            f13 = n13;
+            c14 = e14;
+            e14 = f14;
+            f14 = n14;
+            c15 = e15;
+            e15 = f15;
+            f15 = n15;
+            cr0 = er0;
+            er0 = fr0;
+            fr0 = nr0;
+            cr1 = er1;
+            er1 = fr1;
+            fr1 = nr1;
         }
         if (!mine || s1 <= s0) {
             return;

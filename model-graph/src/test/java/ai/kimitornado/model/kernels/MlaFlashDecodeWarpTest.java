@@ -54,7 +54,7 @@ class MlaFlashDecodeWarpTest {
 
         FloatArray partials = poisoned(Math.max(1, partialFloats));
         FloatArray latentCtx = poisoned(heads * lora + 3);
-        int local = device.equals("java") ? 64 : 256;
+        int local = device.equals("java") ? 64 : MlaFlashDecodeWarp.LOCAL; // the graph's groups
         long warps = (long) splits * heads;
         long global = (warps * KernelContext.WARP_SIZE + local - 1) / local * local;
         KernelDevices.launch(device, MlaFlashDecodeWarp.class, "apply", dims(global), dims(local), new KernelContext(),
