@@ -17,9 +17,9 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * so the decode graph drops the separate norm launch (the MoE router: xn then feeds the expert gate/up rows).
  * Shapes: W [rows, cols] bf16 row-major from element {@code wOffset}; x [cols]; n [cols] bf16; y [rows]. cols and
  * wOffset multiples of 4. Grid ({@link WarpRows}): groups of whole warps, {@code rowWarps} warps per row, lanes
- * strided over the row's quads with four 8-byte loads in flight, warp sums (no barrier on PTX) and one barrier to add
- * the parts of a row split over several warps. Needs groups of ≥ 32 work-items (warp operations): not the JVM's
- * single-item groups. Reads token 0 only: the decode graph has one token.
+ * strided over the row's quads with eight (matVec) or four (matVecNormed) 8-byte loads in flight, warp sums (no
+ * barrier on PTX) and one barrier to add the parts of a row split over several warps. Needs groups of ≥ 32
+ * work-items (warp operations): not the JVM's single-item groups. Reads token 0 only: the decode graph has one token.
  */
 public final class MatVecBf16Warp {
     private MatVecBf16Warp() {
@@ -37,7 +37,7 @@ public final class MatVecBf16Warp {
         int row = ctx.groupIdx * (ctx.localGroupSizeX / (KernelContext.WARP_SIZE * rowWarps)) + warp / rowWarps;
         float s = 0f;
         if (row < rows) {
-            s = WarpRowDot.lanePart(w, wOffset + row * cols, x, cols / 4, part * KernelContext.WARP_SIZE + lane,
+            s = WarpRowDot.lanePart8(w, wOffset + row * cols, x, cols / 4, part * KernelContext.WARP_SIZE + lane,
                     KernelContext.WARP_SIZE * rowWarps);
         }
         float total = WarpRowDot.rowTotal(ctx, partial, warp, part, rowWarps, s);

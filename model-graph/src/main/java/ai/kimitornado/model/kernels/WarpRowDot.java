@@ -73,6 +73,44 @@ final class WarpRowDot {
         return a0 + a1;
     }
 
+    /**
+     * {@link #lanePart} with full steps of eight quads (eight 8-byte loads in flight per lane: the decode GEMVs are
+     * latency-bound per launch; MoeExpertsGateUpDeep's eight measured 7% faster than four on the H200).
+     */
+    static float lanePart8(BFloat16Array w, int wBase, FloatArray x, int quads, int first, int stride) {
+        float a0 = 0f;
+        float a1 = 0f;
+        int q = first;
+        for (; q + 7 * stride < quads; q += 8 * stride) {
+            long p0 = w.getBits4(wBase + 4 * q);
+            long p1 = w.getBits4(wBase + 4 * (q + stride));
+            long p2 = w.getBits4(wBase + 4 * (q + 2 * stride));
+            long p3 = w.getBits4(wBase + 4 * (q + 3 * stride));
+            long p4 = w.getBits4(wBase + 4 * (q + 4 * stride));
+            long p5 = w.getBits4(wBase + 4 * (q + 5 * stride));
+            long p6 = w.getBits4(wBase + 4 * (q + 6 * stride));
+            long p7 = w.getBits4(wBase + 4 * (q + 7 * stride));
+            a0 = dot(p0, x, 4 * q, a0);
+            a1 = dot(p1, x, 4 * (q + stride), a1);
+            a0 = dot(p2, x, 4 * (q + 2 * stride), a0);
+            a1 = dot(p3, x, 4 * (q + 3 * stride), a1);
+            a0 = dot(p4, x, 4 * (q + 4 * stride), a0);
+            a1 = dot(p5, x, 4 * (q + 5 * stride), a1);
+            a0 = dot(p6, x, 4 * (q + 6 * stride), a0);
+            a1 = dot(p7, x, 4 * (q + 7 * stride), a1);
+        }
+        for (; q + stride < quads; q += 2 * stride) {
+            long p0 = w.getBits4(wBase + 4 * q);
+            long p1 = w.getBits4(wBase + 4 * (q + stride));
+            a0 = dot(p0, x, 4 * q, a0);
+            a1 = dot(p1, x, 4 * (q + stride), a1);
+        }
+        for (; q < quads; q += stride) {
+            a0 = dot(w.getBits4(wBase + 4 * q), x, 4 * q, a0);
+        }
+        return a0 + a1;
+    }
+
     /** {@link #lanePart} with the RMSNorm weight {@code norm} applied to x ({@link #dotScaled}). */
     static float lanePartScaled(BFloat16Array w, int wBase, FloatArray x, BFloat16Array norm, int quads, int first,
                                 int stride) {
