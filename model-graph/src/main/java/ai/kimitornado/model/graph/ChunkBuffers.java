@@ -50,6 +50,8 @@ public final class ChunkBuffers {
     final FloatArray attn;          // [C * H*v]
     final MlaPrefillForm mlaPrefillForm; // attention form of the prefill graph (decode is always absorbed)
     final FloatArray kvExpanded;    // [maxContext * H*(nope+v)] keys/values expanded per chunk (EXPANDED only, else null)
+    final FloatArray latentRows;    // [maxContext * kvLora] the visible latents, dense rows for the expansion GEMM (or null)
+    final IntArray expandMeta;      // [META_SIZE] the expansion GEMM's meta: count = position + count (or null)
     // MLP / MoE
     final FloatArray denseAct;      // [C * I_dense]
     final FloatArray denseGate;     // [C * I_dense] gate projection of a chunk (GEMM path; SiluMulRows folds it in)
@@ -124,6 +126,8 @@ public final class ChunkBuffers {
         attn = new FloatArray(c * d.mlaHeads() * d.vDim());
         kvExpanded = mlaPrefillForm.expanded()
                 ? new FloatArray(Math.toIntExact(MlaPrefillForm.scratchBytes(d, maxContext) / Float.BYTES)) : null;
+        latentRows = mlaPrefillForm.expanded() ? new FloatArray(maxContext * d.kvLora()) : null;
+        expandMeta = mlaPrefillForm.expanded() ? new IntArray(KernelLimits.META_SIZE) : null;
         denseAct = new FloatArray(c * Math.max(1, d.denseInter()));
         denseGate = new FloatArray(c > 1 ? c * Math.max(1, d.denseInter()) : 1);
         routerLogits = new FloatArray(c * Math.max(1, d.experts()));

@@ -23,6 +23,7 @@ import ai.kimitornado.model.kernels.MlaFlashDecodeWarp;
 import ai.kimitornado.model.kernels.MlaExpandedPrefill;
 import ai.kimitornado.model.kernels.MlaExpandedPrefillMma;
 import ai.kimitornado.model.kernels.MlaFlashPrefill;
+import ai.kimitornado.model.kernels.MlaLatentGather;
 import ai.kimitornado.model.kernels.MlaLatentNormAppend;
 import ai.kimitornado.model.kernels.MlaHeadGemm;
 import ai.kimitornado.model.kernels.MlaQueryAbsorb;
@@ -340,11 +341,21 @@ final class ForwardGraphBuilder {
                     + MlaExpandedPrefill.THREADS + " items, this device allows " + maxLocal);
         }
         int rows = heads * (d.nope() + d.vDim());
-        long rowTiles = ceilDiv(rows, MlaHeadGemm.TILE_ROWS);
-        long positionTiles = ceilDiv(s.maxContext, MlaHeadGemm.TILE_TOKENS); // tiles past the visible ones exit at once
-        launch(p + "kv_expand", MlaHeadGemm.class, "expandCache",
-                new long[][] {{rowTiles * MlaHeadGemm.THREADS, positionTiles}, {MlaHeadGemm.THREADS, 1}},
-                ctx, s.mlaCache[l], m.kvBProj(), b.kvExpanded, b.meta, rows, lora, d.latentRow());
+        // the expansion as a plain GEMM over every visible position (MlaHeadGemm.expandCache is its reference): the
+        // visible latents gathered into dense rows, a meta counting them, then the chunk GEMM PrefillGemm chose
+        launch(p + "kv_gather", MlaLatentGather.class, "apply", grid1((long) s.maxContext * lora),
+                ctx, s.mlaCache[l], b.latentRows, b.meta, b.expandMeta, lora, d.latentRow());
+        if (prefillGemm == PrefillGemm.MMA && lora % 4 == 0) { // position tiles past the visible ones exit at once
+            launch(p + "kv_expand", GemmBf16Mma.class, "gemm",
+                    new long[][] {{ceilDiv(rows, GemmBf16Mma.TILE_ROWS) * GemmBf16Mma.THREADS, ceilDiv(s.maxContext, GemmBf16Mma.TILE_TOKENS)},
+                            {GemmBf16Mma.THREADS, 1}},
+                    ctx, m.kvBProj(), 0, b.latentRows, b.kvExpanded, b.expandMeta, rows, lora, 0);
+        } else {
+            launch(p + "kv_expand", GemmBf16Tiled.class, "gemm",
+                    new long[][] {{ceilDiv(rows, GemmBf16Tiled.TILE_ROWS) * GemmBf16Tiled.THREADS, ceilDiv(s.maxContext, GemmBf16Tiled.TILE_TOKENS)},
+                            {GemmBf16Tiled.THREADS, 1}},
+                    ctx, m.kvBProj(), 0, b.latentRows, b.kvExpanded, b.expandMeta, rows, lora, 0);
+        }
         boolean mma = b.mlaPrefillForm == MlaPrefillForm.EXPANDED_MMA; // same contract, tensor-core MMAs
         long queryTiles = ceilDiv(capacity, MlaExpandedPrefill.QUERY_TILE);
         int threads = mma ? MlaExpandedPrefillMma.THREADS : MlaExpandedPrefill.THREADS;

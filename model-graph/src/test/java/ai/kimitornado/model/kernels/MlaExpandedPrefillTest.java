@@ -76,6 +76,42 @@ class MlaExpandedPrefillTest {
         }
         assertAllNaN("expansion past the visible positions", kv, visible * rows, maxCtx * rows);
 
+        // the graph's form of the expansion: the visible latents gathered into dense rows, then the chunk GEMM (SIMT
+        // everywhere; the tensor-core GemmBf16Mma on the JVM and native-MMA devices, where kvLora % 4 == 0, small shapes)
+        FloatArray latents = poisoned(maxCtx * lora);
+        IntArray expandMeta = meta(-1, -1);
+        KernelDevices.launch(device, MlaLatentGather.class, "apply",
+                dims(NormAndProjectionKernelsTest.roundUp((long) maxCtx * lora, 64)), dims(64), new KernelContext(),
+                cache, latents, meta, expandMeta, lora, latentRow);
+        org.junit.jupiter.api.Assertions.assertEquals(0, expandMeta.get(KernelLimits.META_POSITION));
+        org.junit.jupiter.api.Assertions.assertEquals(visible, expandMeta.get(KernelLimits.META_COUNT));
+        assertAllNaN("gathered latents past the visible positions", latents, visible * lora, maxCtx * lora);
+        // (GemmBf16Mma's own tests cover the real shapes; its JVM emulation of the 8192-row expansion takes minutes)
+        boolean mmaGemm = lora % 4 == 0 && rows <= 2048 && (device.equals("java") || TornadoDevice.of(device).nativeMmaBf16());
+        for (int variant = 0; variant < (mmaGemm ? 2 : 1); variant++) {
+            FloatArray kvGemm = poisoned(maxCtx * rows);
+            if (variant == 0) {
+                KernelDevices.launch(device, GemmBf16Tiled.class, "gemm",
+                        dims((rows + GemmBf16Tiled.TILE_ROWS - 1) / GemmBf16Tiled.TILE_ROWS * GemmBf16Tiled.THREADS,
+                                (maxCtx + GemmBf16Tiled.TILE_TOKENS - 1) / GemmBf16Tiled.TILE_TOKENS),
+                        dims(GemmBf16Tiled.THREADS, 1), new KernelContext(), kvB, 0, latents, kvGemm, expandMeta, rows, lora, 0);
+            } else {
+                KernelDevices.launch(device, GemmBf16Mma.class, "gemm",
+                        dims((rows + GemmBf16Mma.TILE_ROWS - 1) / GemmBf16Mma.TILE_ROWS * GemmBf16Mma.THREADS,
+                                (maxCtx + GemmBf16Mma.TILE_TOKENS - 1) / GemmBf16Mma.TILE_TOKENS),
+                        dims(GemmBf16Mma.THREADS, 1), new KernelContext(), kvB, 0, latents, kvGemm, expandMeta, rows, lora, 0);
+            }
+            String which = variant == 0 ? "gather + GemmBf16Tiled" : "gather + GemmBf16Mma";
+            for (int s = 0; s < visible; s++) {
+                float[] expect = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    expect[r] = (float) expanded[s][r];
+                }
+                assertClose(which + " position " + s, expect, 0, kvGemm, s * rows, rows, 1e-5, 1e-5);
+            }
+            assertAllNaN(which + " past the visible positions", kvGemm, visible * rows, maxCtx * rows);
+        }
+
         FloatArray out = poisoned(capacity * heads * vDim);
         long queryTiles = (capacity + MlaExpandedPrefill.QUERY_TILE - 1) / MlaExpandedPrefill.QUERY_TILE;
         KernelDevices.launch(device, MlaExpandedPrefill.class, "apply",
