@@ -58,13 +58,13 @@ public final class ChunkBuffers {
     final FloatArray routerLogits;  // [C*E]
     final IntArray expertIds;       // [C*slots]
     final FloatArray expertWeights; // [C*slots]
-    final FloatArray moeAct;        // [C * slots*I]
+    final FloatArray moeAct;        // [(C*slots + 1) * I]: + a sink row for the MMA MoE kernels' padding tokens
     // MoE prefill grouped by expert (MoeExpertGroups; packed experts P = E + shared)
     final IntArray moeCounts;       // [P] pairs routed to each expert
     final IntArray moeOffsets;      // [P+1] first pair of each expert in moePairs
     final IntArray moePairs;        // [C*slots] (token, slot) pair indices sorted by expert
     final IntArray moeTiles;        // [1 + 3*maxTiles] tile count, then (expert, first, n) per tile
-    final FloatArray moeSlotOut;    // [C*slots * D] unweighted down-projection row per pair
+    final FloatArray moeSlotOut;    // [(C*slots + 1) * D] unweighted down-projection row per pair (+ the sink row)
     // split-K GEMM (ForwardGraphBuilder.linear on grids of few tiles)
     final FloatArray gemmPartials;  // [≤ SPLIT_K_PARTIALS] column slices' partial products [splits][C][rows]
     // head
@@ -133,14 +133,14 @@ public final class ChunkBuffers {
         routerLogits = new FloatArray(c * Math.max(1, d.experts()));
         expertIds = new IntArray(c * Math.max(1, d.moeSlots()));
         expertWeights = new FloatArray(c * Math.max(1, d.moeSlots()));
-        moeAct = new FloatArray(c * Math.max(1, d.moeSlots() * d.moeInter()));
+        moeAct = new FloatArray((c * Math.max(1, d.moeSlots()) + 1) * Math.max(1, d.moeInter()));
         int packedExperts = d.experts() + d.sharedExperts();
         int pairs = c * Math.max(1, d.moeSlots());
         moeCounts = new IntArray(packedExperts);
         moeOffsets = new IntArray(packedExperts + 1);
         moePairs = new IntArray(pairs);
         moeTiles = new IntArray(1 + 3 * MoeExpertGroups.maxTiles(pairs, packedExperts, MoeExpertGroups.TILE_TOKENS));
-        moeSlotOut = new FloatArray(pairs * d.hidden());
+        moeSlotOut = new FloatArray((pairs + 1) * d.hidden());
         logits = new FloatArray((allLogits ? c : 1) * d.vocab());
         lastRow = new FloatArray(d.hidden());
         gemmPartials = new FloatArray(c > 1 ? SPLIT_K_PARTIALS : 1);

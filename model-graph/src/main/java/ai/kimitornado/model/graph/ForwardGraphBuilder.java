@@ -519,11 +519,13 @@ final class ForwardGraphBuilder {
             launch(p + "experts_grouped_gate_up", MoeGroupedGateUpMma.class, "apply",
                     new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUpMma.GATE_UP_ROWS) * MoeGroupedGateUpMma.THREADS,
                             maxTiles}, {MoeGroupedGateUpMma.THREADS, 1}},
-                    ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid);
+                    ctx, m.w1(), m.w3(), b.xn, b.moePairs, b.moeTiles, b.moeAct, b.meta, slots, d.moeInter(), hid,
+                    capacity * slots);
             launch(p + "experts_grouped_down", MoeGroupedDownMma.class, "apply",
                     new long[][] {{ceilDiv(hid, MoeGroupedDownMma.DOWN_ROWS) * MoeGroupedDownMma.THREADS, maxTiles},
                             {MoeGroupedDownMma.THREADS, 1}},
-                    ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid);
+                    ctx, m.w2(), b.moeAct, b.moePairs, b.moeTiles, b.moeSlotOut, b.meta, d.moeInter(), hid,
+                    capacity * slots);
         } else {
             launch(p + "experts_grouped_gate_up", MoeGroupedGateUp.class, "apply",
                     new long[][] {{ceilDiv(d.moeInter(), MoeGroupedGateUp.GATE_UP_ROWS) * threads, maxTiles}, {threads, 1}},

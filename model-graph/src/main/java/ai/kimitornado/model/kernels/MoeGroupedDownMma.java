@@ -15,6 +15,7 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * Grid 2D: global (⌈D/256⌉·256, maxTiles), local (256, 1): groupIdx = block of 256 output rows, groupIdy = work
  * tile. Warp w computes rows 32w..32w+31 (4 n8 tiles) for all the tile's pairs (up to 4 m16 tiles; those wholly
  * past n skipped, group-uniformly). Precision and staging as {@link GemmBf16Mma} (act split into bf16 hi + lo).
+ * {@code sinkPair}: a spare out row (out holds sinkPair + 1 rows) for the padding tokens, see {@link MoeGroupedGateUpMma}.
  */
 public final class MoeGroupedDownMma {
     private MoeGroupedDownMma() {
@@ -30,7 +31,7 @@ public final class MoeGroupedDownMma {
     private static final int STRIDE = GemmBf16Mma.STRIDE;
 
     public static void apply(KernelContext ctx, BFloat16Array w2, FloatArray act, IntArray pairs, IntArray tiles,
-                             FloatArray out, IntArray meta, int inter, int dim) {
+                             FloatArray out, IntArray meta, int inter, int dim, int sinkPair) {
         int[] wS = ctx.allocateIntLocalArray(DOWN_ROWS * STRIDE);     // [row][k pair] of w2, current K step
         int[] xHi = ctx.allocateIntLocalArray(TILE_TOKENS * STRIDE);  // [pair][k pair] bf16(act)
         int[] xLo = ctx.allocateIntLocalArray(TILE_TOKENS * STRIDE);  // [pair][k pair] bf16(act - hi)
@@ -46,9 +47,10 @@ public final class MoeGroupedDownMma {
         int lid = ctx.localIdx;
         int r0 = ctx.groupIdx * DOWN_ROWS;
         if (lid < TILE_TOKENS) {
-            int pair = lid < n ? pairs.get(first + lid) : 0;
+            // padding tokens point at the sink row: PoCL was seen to run some guarded stores of them anyway
+            int pair = lid < n ? pairs.get(first + lid) : sinkPair;
             pairOf[lid] = pair;
-            xRow[lid] = pair * inter;
+            xRow[lid] = lid < n ? pair * inter : 0;
         }
         ctx.localBarrier();
         int wBase = expert * dim * inter;

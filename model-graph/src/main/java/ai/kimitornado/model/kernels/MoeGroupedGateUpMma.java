@@ -19,6 +19,9 @@ import ai.kimitornado.tasks.types.arrays.IntArray;
  * n are skipped (n is uniform over the group, as MMAs require).
  * Precision and staging as {@link GemmBf16Mma}: x split into bf16 hi + lo (two MMAs per tile), K steps of 32 staged
  * in padded int arrays; per 16-deep half step a warp loads 8 W + 8·(m16 tiles) X fragments for 8·(m16 tiles) MMAs.
+ * {@code sinkPair}: a spare act row (act holds sinkPair + 1 rows) that the tile's padding tokens point at. Their stores
+ * are guarded (j &lt; n), but PoCL (OpenCL C and SPIR-V) was seen to execute some of those guarded stores anyway for a
+ * few lanes (zeros into pair 0 when padding pointed there); with the sink such a store is harmless everywhere.
  */
 public final class MoeGroupedGateUpMma {
     private MoeGroupedGateUpMma() {
@@ -34,7 +37,8 @@ public final class MoeGroupedGateUpMma {
     private static final int STRIDE = GemmBf16Mma.STRIDE;
 
     public static void apply(KernelContext ctx, BFloat16Array w1, BFloat16Array w3, FloatArray x, IntArray pairs,
-                             IntArray tiles, FloatArray act, IntArray meta, int slots, int inter, int dim) {
+                             IntArray tiles, FloatArray act, IntArray meta, int slots, int inter, int dim,
+                             int sinkPair) {
         int[] gS = ctx.allocateIntLocalArray(GATE_UP_ROWS * STRIDE);  // [row][k pair] of w1, current K step
         int[] uS = ctx.allocateIntLocalArray(GATE_UP_ROWS * STRIDE);  // [row][k pair] of w3
         int[] xHi = ctx.allocateIntLocalArray(TILE_TOKENS * STRIDE);  // [token][k pair] bf16(x)
@@ -51,9 +55,10 @@ public final class MoeGroupedGateUpMma {
         int lid = ctx.localIdx;
         int r0 = ctx.groupIdx * GATE_UP_ROWS;
         if (lid < TILE_TOKENS) {
-            int pair = lid < n ? pairs.get(first + lid) : 0;
+            // padding tokens point at the sink row: PoCL was seen to run some guarded stores of them anyway
+            int pair = lid < n ? pairs.get(first + lid) : sinkPair;
             pairOf[lid] = pair;
-            xRow[lid] = pair / slots * dim;
+            xRow[lid] = lid < n ? pair / slots * dim : 0;
         }
         ctx.localBarrier();
         int wBase = expert * inter * dim;
