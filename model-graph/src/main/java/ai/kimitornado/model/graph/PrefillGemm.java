@@ -19,14 +19,14 @@ public enum PrefillGemm {
     public static final String PROPERTY = "kimi.prefillGemm";
 
     /**
-     * The grouped MoE GEMMs follow the choice only with {@code -Dkimi.prefillGemmMoe=mma}: the MMA MoE kernels pass on
-     * java but showed intermittent wrong lanes on PoCL/SPIR-V (under investigation), so by default MoE stays SIMT.
+     * The grouped MoE GEMMs follow the choice unless {@code -Dkimi.prefillGemmMoe=simt} keeps them SIMT (A/B runs).
+     * (Until 06:40 they were opt-in: PoCL ran a few guarded padding stores — fixed by the kernels' sink row.)
      */
     public static final String MOE_PROPERTY = "kimi.prefillGemmMoe";
 
-    /** Whether the grouped MoE runs the MMA kernels: {@code choice == MMA} and {@value #MOE_PROPERTY}{@code =mma}. */
+    /** Whether the grouped MoE runs the MMA kernels: {@code choice == MMA} unless {@value #MOE_PROPERTY}{@code =simt}. */
     public static boolean moeUsesMma(PrefillGemm choice) {
-        return choice == MMA && "mma".equalsIgnoreCase(System.getProperty(MOE_PROPERTY, "simt").trim());
+        return choice == MMA && !"simt".equalsIgnoreCase(System.getProperty(MOE_PROPERTY, "auto").trim());
     }
 
     /** The choice for a device, from {@value #PROPERTY} (read at each call, so an engine opened later sees a change). */

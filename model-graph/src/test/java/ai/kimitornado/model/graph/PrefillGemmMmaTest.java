@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The prefill GEMM selection ({@link PrefillGemm}) and the whole tiny-a model with the tensor-core kernels forced
  * ({@code -Dkimi.prefillGemm=mma}) on the first OpenCL device (PoCL in CI: the exact MMA emulation): every prompt's
  * logits at every position within 1e-4 × row max of the transformers reference and greedy generate.ids reproduced,
- * with the prefill graph checked to run GemmBf16Mma and no GemmBf16Tiled.
+ * with the prefill graph checked to run GemmBf16Mma, MoeGroupedGateUpMma and MoeGroupedDownMma and no SIMT GEMM.
  */
 class PrefillGemmMmaTest {
     @Test
@@ -60,9 +60,8 @@ class PrefillGemmMmaTest {
                 assertTrue(kernels.contains("GemmBf16Mma.gemm") || kernels.contains("GemmBf16Mma.gemmSplitK"), kernels.toString());
                 assertFalse(kernels.stream().anyMatch(k -> k.startsWith("GemmBf16Tiled.")),
                         "no SIMT projection GEMM in the prefill graph: " + kernels);
-                // the MoE stays SIMT unless -Dkimi.prefillGemmMoe=mma (see PrefillGemm.MOE_PROPERTY)
-                assertTrue(kernels.contains("MoeGroupedGateUp.apply") && !kernels.contains("MoeGroupedGateUpMma.apply"),
-                        kernels.toString());
+                assertTrue(kernels.contains("MoeGroupedGateUpMma.apply") && kernels.contains("MoeGroupedDownMma.apply")
+                        && !kernels.contains("MoeGroupedGateUp.apply"), kernels.toString());
                 for (int n = 0; n < 5; n++) {
                     int[] ids = fixture.ids("prompt." + n + ".ids");
                     float[][] expected = fixture.rows("prompt." + n + ".logits");
