@@ -30,6 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @MethodSource("ai.kimitornado.model.kernels.KernelDevices#devices")
 class WarpDecodeKernelsTest {
     private static final float EPS = 1e-5f;
+    /**
+     * Absolute tolerance of the MoE comparisons: at the real shapes the down sums run over 9,216 products whose partial
+     * sums reach ~10³ (act up to ~10²), so fp32 rounding alone is ~1e-4 per summation order; where h cancels to ~1e-3
+     * the relative term does not help (seen: 2.3e-4 between two kernels).
+     */
+    private static final double KERNEL_ATOL = 5e-4;
 
     @Parameter
     String device;
@@ -238,13 +244,13 @@ class WarpDecodeKernelsTest {
                 expectedAct[s * inter + i] = (float) (gate[i] / (1 + Math.exp(-gate[i])) * up[i]);
             }
         }
-        double errAct = assertClose("moe gate/up warp vs op", expectedAct, 0, act, 0, slots * inter, 1e-4, 1e-4);
+        double errAct = assertClose("moe gate/up warp vs op", expectedAct, 0, act, 0, slots * inter, KERNEL_ATOL, 1e-4);
         double errActKernel = assertClose("moe gate/up warp vs RmsNormRows+MoeExpertsGateUpRows", actRef.toHeapArray(), 0,
-                act, 0, slots * inter, 1e-4, 1e-4);
+                act, 0, slots * inter, KERNEL_ATOL, 1e-4);
         assertAllNaN("moe gate/up warp past the last row", act, slots * inter, slots * inter + 2);
-        double errDeep = assertClose("moe gate/up deep vs op", expectedAct, 0, actDeep, 0, slots * inter, 1e-4, 1e-4);
+        double errDeep = assertClose("moe gate/up deep vs op", expectedAct, 0, actDeep, 0, slots * inter, KERNEL_ATOL, 1e-4);
         assertClose("moe gate/up deep vs MoeExpertsGateUpRows", actRef.toHeapArray(), 0, actDeep, 0, slots * inter,
-                1e-4, 1e-4);
+                KERNEL_ATOL, 1e-4);
         System.out.println("  gate/up deep max |Δ| vs op " + errDeep);
 
         // down + weighted combine + residual vs MoeExpertsDownRows, from the same act
@@ -271,11 +277,12 @@ class WarpDecodeKernelsTest {
                 expectedH[d] += weights.get(s) * o[d];
             }
         }
-        double errH = assertClose("moe down warp vs op", expectedH, 0, out, 0, dim, 1e-4, 1e-4);
+        double errH = assertClose("moe down warp vs op", expectedH, 0, out, 0, dim, KERNEL_ATOL, 1e-4);
         double errHKernel = assertClose("moe down warp vs MoeExpertsDownRows", outRef.toHeapArray(), 0, out, 0, dim,
-                1e-4, 1e-4);
-        double errSlots = assertClose("moe down slots vs op", expectedH, 0, outSlots, 0, dim, 1e-4, 1e-4);
-        assertClose("moe down slots vs MoeExpertsDownRows", outRef.toHeapArray(), 0, outSlots, 0, dim, 1e-4, 1e-4);
+                KERNEL_ATOL, 1e-4);
+        double errSlots = assertClose("moe down slots vs op", expectedH, 0, outSlots, 0, dim, KERNEL_ATOL, 1e-4);
+        assertClose("moe down slots vs MoeExpertsDownRows", outRef.toHeapArray(), 0, outSlots, 0, dim, KERNEL_ATOL,
+                1e-4);
         System.out.println("  down slot-major max |Δ| vs op " + errSlots);
         for (int d = dim; d < dim + 2; d++) {
             assertEquals(residual[d], out.get(d), "output " + d + " past the last was written");
