@@ -197,7 +197,8 @@ public final class DeviceEngine implements AutoCloseable {
             r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them
         }
         ForwardGraphBuilder builder = new ForwardGraphBuilder(dims, weights, state, buffers, options.sampling(),
-                executor.maxWorkGroupSize(), PrefillGemm.choose(executor.nativeMmaBf16()));
+                executor.maxWorkGroupSize(), PrefillGemm.choose(executor.nativeMmaBf16()),
+                DecodeKernels.choose(executor.nativeWarpShuffles()));
         this.prefillGraph = builder.build("prefill", options.effectivePrefillChunk(), ForwardGraphBuilder.KdaForm.CHUNKWISE);
         this.decodeGraph = builder.build("decode", 1, ForwardGraphBuilder.KdaForm.RECURRENT);
         setSeed(options.sampling().seed());

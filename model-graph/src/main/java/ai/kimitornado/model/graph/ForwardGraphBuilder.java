@@ -98,20 +98,18 @@ final class ForwardGraphBuilder {
      */
     private static final int DECODE_TARGET_GROUPS = Integer.getInteger("kimi.decodeTargetGroups", 1024);
     /**
-     * System property: {@code -Dkimi.decodeWarpKernels=false} keeps the session-2 decode row kernels (two-barrier row
-     * sums: MatVecBf16Rows, MoeExpertsGateUpRows/DownRows, MoeRouterTopK, a separate post-attention RMSNorm) for A/B
-     * runs. By default, where work-groups of {@link WarpRows#LOCAL} exist (GPUs, PoCL; not the JVM), decode runs the
-     * warp kernels: linear() as {@link MatVecBf16Warp}, MLA attention as {@link MlaFlashDecodeWarp}, the MoE block as
-     * router GEMV with the post-attention norm folded in (writing xn) + {@link MoeRouterTopKWarp} + the row experts.
-     * On PoCL/SPIR-V the warp sums are emulated with barriers (correct, slower than on a GPU: a CPU device choice).
+     * Warp decode kernels or row kernels ({@link DecodeKernels}: {@code -Dkimi.decodeWarpKernels=auto|true|false}; auto
+     * = warp kernels where shuffles are hardware, cuda and NVIDIA OpenCL). Warp kernels need work-groups of
+     * {@link WarpRows#LOCAL} (not the JVM): linear() as {@link MatVecBf16Warp}, MLA attention as {@link MlaFlashDecodeWarp},
+     * the MoE block as router GEMV with the post-attention norm folded in (writing xn) + {@link MoeRouterTopKWarp} + the
+     * row experts, RMSNorm as {@link RmsNormRowsWarp}.
      */
-    static final String WARP_DECODE_PROPERTY = "kimi.decodeWarpKernels";
+    static final String WARP_DECODE_PROPERTY = DecodeKernels.PROPERTY;
     /**
      * Decode MoE gate/up as {@link MoeExpertsGateUpDeep} (eight loads in flight per lane; H200 06:12: 0.859 ms/token vs
      * 0.926 for MoeExpertsGateUpRows' four, TPOT 4.06 vs 4.10 ms); {@code -Dkimi.moeGateUpDeep=false} for the rows kernel.
      */
     private static final boolean GATE_UP_DEEP = Boolean.parseBoolean(System.getProperty("kimi.moeGateUpDeep", "true"));
-    private static final boolean WARP_DECODE = Boolean.parseBoolean(System.getProperty(WARP_DECODE_PROPERTY, "true"));
     private final KernelContext ctx = new KernelContext();
     /** Largest work-group the reducing kernels use (a power of two): 256 on GPUs/OpenCL, small on the JVM. */
     private final int maxLocal;
@@ -125,9 +123,11 @@ final class ForwardGraphBuilder {
     private final PrefillGemm prefillGemm;
     /** Whether the grouped MoE runs MoeGroupedGateUpMma/DownMma ({@link PrefillGemm#moeUsesMma}). */
     private final boolean moeMma;
+    /** Whether decode (and the norms) may run the warp kernels ({@link DecodeKernels}). */
+    private final boolean warpKernels;
 
     ForwardGraphBuilder(ModelDims d, ModelWeights w, SequenceState s, ChunkBuffers b, SamplingSpec sampling,
-                        int maxLocal, PrefillGemm prefillGemm) {
+                        int maxLocal, PrefillGemm prefillGemm, DecodeKernels decodeKernels) {
         if (maxLocal < 1 || maxLocal > KernelLimits.MAX_LOCAL || Integer.bitCount(maxLocal) != 1) {
             throw new IllegalArgumentException("ForwardGraphBuilder: work-group limit " + maxLocal
                     + " must be a power of two in 1.." + KernelLimits.MAX_LOCAL);
@@ -135,6 +135,7 @@ final class ForwardGraphBuilder {
         this.maxLocal = maxLocal;
         this.prefillGemm = prefillGemm;
         this.moeMma = PrefillGemm.moeUsesMma(prefillGemm);
+        this.warpKernels = decodeKernels == DecodeKernels.WARP && !REFERENCE_DECODE && maxLocal >= WarpRows.LOCAL;
         this.d = d;
         this.w = w;
         this.s = s;
@@ -482,7 +483,7 @@ final class ForwardGraphBuilder {
 
     /** Whether this graph is a decode graph on warp kernels (see {@link #WARP_DECODE_PROPERTY}). */
     private boolean warpDecode() {
-        return capacity == 1 && !REFERENCE_DECODE && WARP_DECODE && maxLocal >= WarpRows.LOCAL;
+        return capacity == 1 && warpKernels;
     }
 
     /**
@@ -691,7 +692,7 @@ final class ForwardGraphBuilder {
     }
 
     private void rmsNorm(String name, FloatArray x, BFloat16Array weight, FloatArray y) {
-        if (!REFERENCE_DECODE && WARP_DECODE && maxLocal >= WarpRows.LOCAL) { // four loads in flight, warp sums
+        if (warpKernels) { // four loads in flight, warp sums
             launch(name, RmsNormRowsWarp.class, "apply", new long[][] {{(long) capacity * WarpRows.LOCAL}, {WarpRows.LOCAL}},
                     ctx, x, weight, y, b.meta, d.hidden(), d.rmsEps());
             return;

@@ -34,6 +34,14 @@ public interface GraphExecutor extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether warp shuffles are hardware instructions on the device (else a barrier-based emulation): decides
+     * {@link DecodeKernels#choose}. Default false.
+     */
+    default boolean nativeWarpShuffles() {
+        return false;
+    }
+
     /** Global memory of the device in bytes (0 when unknown). */
     long deviceMemoryBytes();
 

@@ -172,6 +172,11 @@ public final class RuntimeGraphExecutor implements GraphExecutor {
     }
 
     @Override
+    public boolean nativeWarpShuffles() {
+        return device.info().nativeWarpShuffles();
+    }
+
+    @Override
     public long deviceMemoryBytes() {
         DeviceInfo info = device.info();
         return "java".equals(info.backend()) ? 0 : info.globalMemBytes();

@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.kimitornado.tasks.api.TornadoDevice;
-import ai.kimitornado.tasks.types.arrays.NativeArray;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -51,11 +47,11 @@ class PrefillGemmMmaTest {
         String saved = System.getProperty(PrefillGemm.PROPERTY);
         System.setProperty(PrefillGemm.PROPERTY, "mma");
         try (TinyAFixture fixture = new TinyAFixture()) {
-            Recording executor = new Recording(RuntimeGraphExecutor.on(device.get()));
+            RecordingExecutor executor = new RecordingExecutor(RuntimeGraphExecutor.on(device.get()));
             DeviceEngine.Options options = DeviceEngine.Options.defaults(device.get()).withMaxContext(256)
                     .withPrefillChunk(64).withAllLogits(true); // prompts of 65 and 130 tokens cross chunks
             try (DeviceEngine engine = new DeviceEngine(fixture.config, fixture.model, options, executor)) {
-                Set<String> kernels = executor.prefillKernels();
+                Set<String> kernels = executor.kernels("prefill");
                 System.out.println("tiny-a prefill GEMM kernels with -D" + PrefillGemm.PROPERTY + "=mma: " + kernels);
                 assertTrue(kernels.contains("GemmBf16Mma.gemm") || kernels.contains("GemmBf16Mma.gemmSplitK"), kernels.toString());
                 assertFalse(kernels.stream().anyMatch(k -> k.startsWith("GemmBf16Tiled.")),
@@ -100,69 +96,6 @@ class PrefillGemmMmaTest {
             System.clearProperty(PrefillGemm.PROPERTY);
         } else {
             System.setProperty(PrefillGemm.PROPERTY, saved);
-        }
-    }
-
-    /** Passes everything to the runtime executor and remembers the graphs it prepares. */
-    private static final class Recording implements GraphExecutor {
-        private final GraphExecutor inner;
-        private final List<ForwardGraph> prepared = new ArrayList<>();
-
-        Recording(GraphExecutor inner) {
-            this.inner = inner;
-        }
-
-        Set<String> prefillKernels() {
-            Set<String> names = new TreeSet<>();
-            for (ForwardGraph g : prepared) {
-                if (g.name().equals("prefill")) {
-                    for (KernelLaunch l : g.launches()) {
-                        names.add(l.kernel().getDeclaringClass().getSimpleName() + "." + l.kernel().getName());
-                    }
-                }
-            }
-            return names;
-        }
-
-        @Override
-        public void prepare(List<ForwardGraph> graphs) {
-            prepared.addAll(graphs);
-            inner.prepare(graphs);
-        }
-
-        @Override
-        public void execute(ForwardGraph graph) {
-            inner.execute(graph);
-        }
-
-        @Override
-        public void download(NativeArray... arrays) {
-            inner.download(arrays);
-        }
-
-        @Override
-        public String deviceId() {
-            return inner.deviceId();
-        }
-
-        @Override
-        public int maxWorkGroupSize() {
-            return inner.maxWorkGroupSize();
-        }
-
-        @Override
-        public boolean nativeMmaBf16() {
-            return inner.nativeMmaBf16();
-        }
-
-        @Override
-        public long deviceMemoryBytes() {
-            return inner.deviceMemoryBytes();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

@@ -46,4 +46,19 @@ public record DeviceInfo(String id, String backend, String name, String vendor, 
             default -> false;
         };
     }
+
+    /**
+     * Whether the warp operations ({@code KernelContext.shuffleXor/shuffleDown/warpSum/warpMax}) are hardware
+     * shuffles here: {@code cuda} (PTX {@code shfl.sync}) and NVIDIA OpenCL (inline PTX; off with
+     * {@code -Dkimi.opencl.nvShfl=false}). Elsewhere (PoCL, SPIR-V, java) they are the exact local-memory emulation
+     * with two barriers per shuffle: correct, but a warp-per-row kernel is then slower than a plain row kernel.
+     */
+    public boolean nativeWarpShuffles() {
+        return switch (backend) {
+            case "cuda" -> true;
+            case "opencl" -> vendor != null && vendor.toUpperCase(java.util.Locale.ROOT).contains("NVIDIA")
+                    && !"false".equals(System.getProperty("kimi.opencl.nvShfl"));
+            default -> false;
+        };
+    }
 }
