@@ -203,8 +203,10 @@ class DecodeRowKernelsTest {
             }
         }
         double errAct = assertClose("moe gate/up rows vs op", expectedAct, 0, act, 0, slots * inter, 1e-4, 1e-4);
+        // kernel vs kernel: each is within T = 1e-4 + 1e-4·|e| of the op (checked just above/below), so they may differ
+        // by 2T (seen in CI: 1.6e-4 on a down-projection output that cancels to 0.2 from partial sums of ~10)
         double errActKernel = assertClose("moe gate/up rows vs kernel", actRef.toHeapArray(), 0, act, 0, slots * inter,
-                1e-4, 1e-4);
+                2e-4, 2e-4);
 
         FloatArray h = FloatArray.fromArray(residual);
         RowGroups dn = RowGroups.plan(dim, slots * inter / 4, local());
@@ -225,7 +227,7 @@ class DecodeRowKernelsTest {
             }
         }
         double errH = assertClose("moe down rows vs op", expectedH, 0, h, 0, dim, 1e-4, 1e-4);
-        double errHKernel = assertClose("moe down rows vs kernel", hRef.toHeapArray(), 0, h, 0, dim, 1e-4, 1e-4);
+        double errHKernel = assertClose("moe down rows vs kernel", hRef.toHeapArray(), 0, h, 0, dim, 2e-4, 2e-4);
         System.out.println("  gate/up " + gu + " max |Δ| " + errAct + " (kernel " + errActKernel + "); down " + dn
                 + " max |Δ| " + errH + " (kernel " + errHKernel + ")");
     }
