@@ -452,9 +452,9 @@ final class ForwardGraphBuilder {
     /**
      * Decode MoE with the post-attention RMSNorm folded into the router GEMV (MatVecBf16Warp.matVecNormed: its rows
      * read all of h anyway, sum h², and it writes xn for the experts), the one-warp router top-k, then the row-layout
-     * expert kernels reading xn (down walked slot-major: {@link MoeExpertsDownSlots}): 4 launches per MoE layer (was 5 with the norm). MoeExpertsGateUpWarp (norm folded in)
-     * and MoeExpertsDownWarp measured slower on the H200 (session 3, 05:25: 49 vs 35 µs and 31 vs 28 µs per layer) and
-     * stay out of the graph.
+     * expert kernels reading xn (down walked slot-major: {@link MoeExpertsDownSlots}): 4 launches per MoE layer (was 5 with the norm). Warp-per-row expert kernels (gate/up with the
+     * norm folded in, down) measured slower on the H200 (session 3, 05:25: 49 vs 35 µs and 31 vs 28 µs per layer) and
+     * were deleted (bench/NOTES.md, decode engineer, session 3).
      */
     private void moeWarpDecode(String p, ModelWeights.Moe m, BFloat16Array postNorm) {
         int hid = d.hidden();

@@ -5,8 +5,8 @@ import ai.kimitornado.tasks.types.arrays.BFloat16Array;
 import ai.kimitornado.tasks.types.arrays.FloatArray;
 
 /**
- * Helpers of the warp-per-row decode kernels ({@link MatVecBf16Warp}, {@link MoeExpertsGateUpWarp},
- * {@link MoeExpertsDownWarp}); inlined by the JIT, not kernels. A "quad" is four consecutive bf16 (one aligned 8-byte
+ * Helpers of the warp-per-row decode kernels ({@link MatVecBf16Warp}, {@link KdaGatesWarp}) and of the MoE
+ * expert row kernels ({@link MoeExpertsGateUpDeep}, {@link MoeExpertsDownSlots}); inlined by the JIT, not kernels. A "quad" is four consecutive bf16 (one aligned 8-byte
  * {@code getBits4} load). Products are accumulated with explicit {@link Math#fma} (Java forbids contraction, so
  * {@code a*b+c} would be a mul and an add on every backend).
  */

@@ -24,7 +24,7 @@ class KernelsCompileTest {
             MoeGroupedDown.class, MoeCombineSlots.class, SampleArgmax.class, SampleTopP.class,
             ResidualAdd.class, CopyRows.class, LastRowSelect.class, SiluMulRows.class, GemmSplitKSum.class,
             MatVecBf16Rows.class, MatVecBf16Fused.class, MlaHeadGemm.class, MoeExpertsGateUpRows.class, MoeExpertsDownRows.class,
-            SwiGluGateUpRows.class, MatVecBf16Warp.class, MoeExpertsGateUpWarp.class, MoeExpertsDownWarp.class,
+            SwiGluGateUpRows.class, MatVecBf16Warp.class,
             MoeRouterTopKWarp.class, MlaFlashDecodeWarp.class, RmsNormRowsWarp.class, KdaGatesWarp.class, MoeExpertsDownSlots.class, MoeExpertsGateUpDeep.class);
 
     static Stream<Method> kernels() {
