@@ -1,7 +1,6 @@
 package ai.kimitornado.model.graph;
 
 import ai.kimitornado.model.kernels.KernelLimits;
-import ai.kimitornado.tasks.api.TornadoDevice;
 import ai.kimitornado.tasks.types.arrays.NativeArray;
 import ai.kimitornado.weights.config.KimiLinearConfig;
 import ai.kimitornado.weights.safetensors.SafeTensors;
@@ -191,7 +190,7 @@ public final class DeviceEngine implements AutoCloseable {
         SequenceState state = new SequenceState(dims, isKda, options.maxContext());
         this.buffers = new ChunkBuffers(dims, options.effectivePrefillChunk(), options.maxContext(), options.captureHidden(),
                 options.allLogits(), MlaPrefillForm.choose(dims, options.effectivePrefillChunk(), options.maxContext(),
-                        executor.maxWorkGroupSize(), () -> TornadoDevice.of(executor.deviceId()).nativeMmaBf16()));
+                        executor.maxWorkGroupSize(), executor::nativeMmaBf16));
         checkMemory(weights, state, executor);
         if (executor instanceof RuntimeGraphExecutor r && weights.bytes() >= UploadProgress.MIN_BYTES) {
             r.setUploadListener(new UploadProgress(weights.bytes(), System.err)); // the first execution uploads them
